@@ -1,0 +1,1 @@
+namespace Registry; internal static class PlaceholderGrains {}
