@@ -1,1 +1,19 @@
-var b = WebApplication.CreateBuilder(args); b.Build().Run();
+using Registry.Api.Health;
+using Registry.Api.Hosting;
+using Registry.Api.Provinces;
+using Registry.Api.Residents;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddRegistryClusterClient();
+builder.AddRegistryApi();
+builder.Services.AddApiHealthChecks();
+
+var app = builder.Build();
+app.UseRegistryApi();
+app.MapResidentsApi();
+app.MapProvincesApi();
+app.MapApiHealth();
+app.Run();
+
+/// <summary>Entry point; public so that API tests can host it.</summary>
+public partial class Program;

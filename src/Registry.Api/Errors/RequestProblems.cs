@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Registry.Contracts.Identity;
+using Registry.Contracts.Residents;
+
+namespace Registry.Api.Errors;
+
+/// <summary>
+/// Turns failures into RFC 9457 problem details. A body that is not valid JSON, or holds a value of the
+/// wrong type, becomes a 400 naming the field (from the JSON path), like any other validation error.
+/// </summary>
+public sealed class RequestProblems(IProblemDetailsService problems) : IExceptionHandler
+{
+    /// <summary>A 400 validation problem listing each refused field.</summary>
+    public static ValidationProblem Invalid(IEnumerable<FieldError> errors) =>
+        TypedResults.ValidationProblem(
+            errors.GroupBy(error => error.Field).ToDictionary(group => group.Key, group => group.Select(error => error.Message).ToArray()),
+            title: "The request has invalid fields; nothing was changed.");
+
+    /// <inheritdoc />
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        (int status, ProblemDetails? problem) = exception switch
+        {
+            BadHttpRequestException { InnerException: JsonException json } => (StatusCodes.Status400BadRequest, Unreadable(json)),
+            BadHttpRequestException bad => (bad.StatusCode, Unreadable("body", bad.Message)),
+            IdNumberPrefixExhaustedException exhausted => (StatusCodes.Status409Conflict, new ProblemDetails
+            {
+                Title = "No personal ID number is left for this birth province, sex and year.",
+                Detail = exhausted.Message,
+            }),
+            TimeoutException or SiloUnavailableException or OrleansMessageRejectionException => (StatusCodes.Status503ServiceUnavailable, new ProblemDetails
+            {
+                Title = "The registry cluster did not answer in time; the outcome is unknown. Retry with the same Idempotency-Key.",
+            }),
+            _ => (0, (ProblemDetails?)null),
+        };
+        if (problem is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = status;
+        problem.Status = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    // The serializer's own message names CLR types; say where the problem is in the caller's terms instead.
+    private static HttpValidationProblemDetails Unreadable(JsonException json) =>
+        Unreadable(FieldOf(json.Path), json.LineNumber is { } line && json.BytePositionInLine is { } position
+            ? $"Not valid JSON, or not a value of this field's type (line {line + 1}, byte {position + 1})."
+            : "Not valid JSON, or not a value of this field's type.");
+
+    private static HttpValidationProblemDetails Unreadable(string field, string message) =>
+        new(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Title = "The request body could not be read; nothing was changed.",
+        };
+
+    // "$.birthDate" → "birthDate"; a document broken before any property has no field, so name the body.
+    private static string FieldOf(string? path) =>
+        path is null or "$" || !path.StartsWith("$.", StringComparison.Ordinal) ? "body" : path[2..];
+}

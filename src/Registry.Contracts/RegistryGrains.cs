@@ -1,0 +1,29 @@
+using Registry.Contracts.Identity;
+using Registry.Contracts.Provinces;
+using Registry.Contracts.Residents;
+
+namespace Registry.Contracts;
+
+/// <summary>
+/// The one place grain keys are made. Stored state is keyed by state name and key, and a key of only hex
+/// digits is stored as a number, so every key kind has a fixed width (12-digit numbers, 6-digit prefixes,
+/// 3-digit codes) or a prefix that makes it non-numeric.
+/// </summary>
+public static class RegistryGrains
+{
+    /// <summary>The person holding <paramref name="number"/>.</summary>
+    public static ICitizenGrain Citizen(this IGrainFactory grains, PersonalIdNumber number) =>
+        grains.GetGrain<ICitizenGrain>(number.Value);
+
+    /// <summary>The province with this current code.</summary>
+    public static IProvinceGrain Province(this IGrainFactory grains, string provinceCode) =>
+        grains.GetGrain<IProvinceGrain>(provinceCode);
+
+    /// <summary>The allocator of numbers under <paramref name="prefix"/>.</summary>
+    public static IIdNumberAllocatorGrain IdNumberAllocator(this IGrainFactory grains, IdNumberPrefix prefix) =>
+        grains.GetGrain<IIdNumberAllocatorGrain>(prefix.Value);
+
+    /// <summary>The registration request with this idempotency key.</summary>
+    public static IRegistrationGrain Registration(this IGrainFactory grains, string idempotencyKey) =>
+        grains.GetGrain<IRegistrationGrain>("registration:" + idempotencyKey);
+}

@@ -1,0 +1,22 @@
+namespace Registry.Grains;
+
+/// <summary>Names under which grains keep their state.</summary>
+/// <remarks>
+/// A stored row is keyed by state name and grain key, not by grain type, so every grain type has a state
+/// name of its own: two types sharing a name and a key would overwrite each other. Renaming one orphans
+/// every stored state of that type.
+/// </remarks>
+public static class RegistryStorage
+{
+    /// <summary>The ADO.NET grain storage provider on PostgreSQL.</summary>
+    public const string Name = "registry";
+
+    /// <summary>State name of <see cref="Residents.CitizenGrain"/>.</summary>
+    public const string CitizenState = "citizen";
+
+    /// <summary>State name of <see cref="Residents.RegistrationGrain"/>.</summary>
+    public const string RegistrationState = "registration";
+
+    /// <summary>State name of <see cref="Identity.IdNumberAllocatorGrain"/>.</summary>
+    public const string AllocatorState = "idNumberAllocator";
+}

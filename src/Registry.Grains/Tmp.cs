@@ -1,1 +1,0 @@
-namespace Registry; internal static class PlaceholderGrains {}

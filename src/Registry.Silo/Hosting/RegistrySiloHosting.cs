@@ -1,0 +1,69 @@
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Registry.Grains;
+using Registry.Grains.Provinces;
+using Registry.Silo.Storage;
+
+namespace Registry.Silo.Hosting;
+
+/// <summary>How a registry silo is put together. Test clusters use the same pieces as production.</summary>
+public static class RegistrySiloHosting
+{
+    /// <summary>The ADO.NET invariant of Npgsql. Every provider must be told: grain storage defaults to SQL Server.</summary>
+    public const string Invariant = "Npgsql";
+
+    /// <summary>Runs an Orleans silo in this host: PostgreSQL clustering, storage and reminders, and the dashboard.</summary>
+    public static WebApplicationBuilder AddRegistrySilo(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var connectionString = RegistryDatabase.ConnectionString(builder.Configuration);
+        var endpointSection = builder.Configuration.GetSection(SiloEndpointOptions.Section);
+        builder.Services.AddOptions<SiloEndpointOptions>().Bind(endpointSection).ValidateDataAnnotations().ValidateOnStart();
+        var endpoints = endpointSection.Get<SiloEndpointOptions>() ?? new SiloEndpointOptions();
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(builder.Configuration.GetSection("Orleans"));
+            silo.Configure<SiloOptions>(options => options.SiloName = endpoints.Name);
+            silo.ConfigureEndpoints(endpoints.ParseAdvertisedIP(), endpoints.SiloPort, endpoints.GatewayPort, endpoints.ListenOnAnyHostAddress);
+            silo.UseRegistryClustering(connectionString);
+            silo.UseRegistryStorage(connectionString);
+            silo.AddDashboard(options => options.CounterUpdateIntervalMs = 2000);
+        });
+        return builder;
+    }
+
+    /// <summary>Membership in PostgreSQL: silos find each other, and clients find gateways, through it.</summary>
+    public static ISiloBuilder UseRegistryClustering(this ISiloBuilder silo, string connectionString) =>
+        silo.UseAdoNetClustering(options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
+        });
+
+    /// <summary>
+    /// Grain state and reminders in PostgreSQL, state serialised as JSON, and the registry's own database
+    /// access (the province ledger).
+    /// </summary>
+    public static ISiloBuilder UseRegistryStorage(this ISiloBuilder silo, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.AddAdoNetGrainStorage(RegistryStorage.Name, options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
+            options.GrainStorageSerializer = new JsonGrainStateSerializer();
+        });
+        silo.UseAdoNetReminderService(options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
+        });
+
+        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        silo.Services.AddSingleton<ProvinceLedger>();
+        silo.Services.AddSingleton(TimeProvider.System);
+        return silo;
+    }
+}
