@@ -1,0 +1,124 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.TestingHost;
+using Registry.Silo.Hosting;
+using Xunit;
+
+namespace Registry.TestSupport;
+
+/// <summary>
+/// In-process clusters configured like production silos: ADO.NET clustering, grain storage and reminders on
+/// PostgreSQL through the silo host's own extension methods. Only ports and liveness timings differ.
+/// </summary>
+public static class RegistryTestCluster
+{
+    /// <summary>Service id of test clusters; clusters sharing it and a database share stored state.</summary>
+    public const string ServiceId = "registry-tests";
+
+    private const string FastLivenessKey = "RegistryTests:FastLiveness";
+
+    /// <summary>Builds (but does not start) a cluster of <paramref name="silos"/> silos on a migrated database.</summary>
+    /// <param name="connectionString">A migrated database.</param>
+    /// <param name="silos">Initial silo count.</param>
+    /// <param name="fastLiveness">
+    /// Declare killed silos dead within seconds and clean up dead entries right away, for tests that kill silos.
+    /// </param>
+    public static TestCluster Build(string connectionString, short silos = 3, bool fastLiveness = false)
+    {
+        var builder = new TestClusterBuilder(silos);
+        builder.Options.ServiceId = ServiceId;
+        builder.Options.UseTestClusterMembership = false;
+        builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [RegistryDatabase.ConnectionStringKey] = connectionString,
+            [FastLivenessKey] = fastLiveness ? "true" : "false",
+        }));
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        return builder.Build();
+    }
+
+    /// <summary>Builds and starts a cluster.</summary>
+    public static async Task<TestCluster> StartAsync(string connectionString, short silos = 3, bool fastLiveness = false)
+    {
+        var cluster = Build(connectionString, silos, fastLiveness);
+        await cluster.DeployAsync();
+        return cluster;
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            var connectionString = RegistryDatabase.ConnectionString(siloBuilder.Configuration);
+            siloBuilder.UseRegistryClustering(connectionString);
+            siloBuilder.UseRegistryStorage(connectionString);
+            // Below the one-minute production floor, so that reminder tests take seconds.
+            siloBuilder.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            if (siloBuilder.Configuration.GetValue<bool>(FastLivenessKey))
+            {
+                siloBuilder.Configure<ClusterMembershipOptions>(options =>
+                {
+                    options.ProbeTimeout = TimeSpan.FromSeconds(1);
+                    options.NumMissedProbesLimit = 2;
+                    options.NumVotesForDeathDeclaration = 1;
+                    options.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+                    options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(1);
+                    options.DefunctSiloCleanupPeriod = TimeSpan.FromSeconds(1);
+                    options.DefunctSiloExpiration = TimeSpan.FromSeconds(1);
+                    options.DefunctSiloMinimumRetention = TimeSpan.Zero;
+                });
+            }
+        }
+    }
+
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
+            clientBuilder.UseAdoNetClustering(options =>
+            {
+                options.Invariant = RegistrySiloHosting.Invariant;
+                options.ConnectionString = RegistryDatabase.ConnectionString(configuration);
+            });
+    }
+}
+
+/// <summary>A migrated database of its own and a running three-silo cluster on it, shared by one test collection.</summary>
+public class RegistryClusterFixture : IAsyncLifetime
+{
+    /// <summary>The database's connection string.</summary>
+    public string ConnectionString { get; private set; } = "";
+
+    /// <summary>The running cluster.</summary>
+    public TestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>A client of the cluster.</summary>
+    public IClusterClient Client => Cluster.Client;
+
+    /// <summary>A service from the first silo's container.</summary>
+    public T SiloService<T>(object? key = null) where T : notnull
+    {
+        var silo = Cluster.Primary as InProcessSiloHandle ?? throw new InvalidOperationException("Test silos run in process.");
+        var services = silo.ServiceProvider;
+        return key is null ? services.GetRequiredService<T>() : services.GetRequiredKeyedService<T>(key);
+    }
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestDatabase.CreateMigratedAsync(GetType().Name);
+        Cluster = await RegistryTestCluster.StartAsync(ConnectionString);
+    }
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync();
+        }
+
+        await TestDatabase.DropAsync(ConnectionString);
+    }
+}

@@ -1,0 +1,75 @@
+using Npgsql;
+using Registry.Database;
+
+namespace Registry.TestSupport;
+
+/// <summary>
+/// Scratch databases on the PostgreSQL that <c>cluster-config/test.sh</c> starts. Each fixture gets a database
+/// of its own, created empty and brought to the current schema by the real migrator, so tests never see each
+/// other's rows and every run proves the migrations.
+/// </summary>
+public static class TestDatabase
+{
+    /// <summary>Environment variable holding a connection string with the right to create databases.</summary>
+    public const string ServerVariable = "REGISTRY_TEST_CONNECTION";
+
+    /// <summary>The server connection string, or an error that says how to get one.</summary>
+    public static string ServerConnectionString =>
+        Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                $"{ServerVariable} is not set. Run the tests with cluster-config/test.sh, which starts a throw-away PostgreSQL and sets it.");
+
+    /// <summary>Creates an empty database and returns its connection string; no migration is applied.</summary>
+    public static async Task<string> CreateEmptyAsync(string purpose)
+    {
+        // At most 2 + 24 + 1 + 32 = 59 characters, inside PostgreSQL's 63.
+        var name = $"t_{Sanitise(purpose)}_{Guid.NewGuid():N}";
+        await using (var server = new NpgsqlConnection(ServerConnectionString))
+        {
+            await server.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", server);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString;
+    }
+
+    /// <summary>Creates a database and applies every migration.</summary>
+    public static async Task<string> CreateMigratedAsync(string purpose)
+    {
+        var connectionString = await CreateEmptyAsync(purpose);
+        SchemaMigrator.Apply(connectionString);
+        return connectionString;
+    }
+
+    /// <summary>Drops a database made by this class, closing connections still open to it.</summary>
+    public static async Task DropAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        NpgsqlConnection.ClearAllPools();
+        await using var server = new NpgsqlConnection(ServerConnectionString);
+        await server.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", server);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Runs a scalar query against <paramref name="connectionString"/>.</summary>
+    public static async Task<T> ScalarAsync<T>(string connectionString, string sql, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static string Sanitise(string purpose) =>
+        new string(purpose.ToLowerInvariant().Where(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)).ToArray()) is { Length: > 0 } clean
+            ? clean[..Math.Min(clean.Length, 24)]
+            : "db";
+}
