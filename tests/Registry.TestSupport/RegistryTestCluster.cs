@@ -99,8 +99,7 @@ public class RegistryClusterFixture : IAsyncLifetime
     /// <summary>A service from the first silo's container.</summary>
     public T SiloService<T>(object? key = null) where T : notnull
     {
-        var silo = Cluster.Primary as InProcessSiloHandle ?? throw new InvalidOperationException("Test silos run in process.");
-        var services = silo.ServiceProvider;
+        var services = Cluster.GetSiloServiceProvider(Cluster.Silos[0].SiloAddress);
         return key is null ? services.GetRequiredService<T>() : services.GetRequiredKeyedService<T>(key);
     }
 

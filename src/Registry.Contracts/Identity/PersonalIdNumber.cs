@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
 
@@ -10,6 +11,7 @@ namespace Registry.Contracts.Identity;
 /// moving never changes it, and the province code in it is the place of birth registration, not of residence.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("registry.PersonalIdNumber")]
+[JsonConverter(typeof(PersonalIdNumberJsonConverter))]
 public readonly record struct PersonalIdNumber
 {
     /// <summary>Numbers per prefix: the serial runs over 000000–999999.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Orleans.Storage;
@@ -14,6 +15,8 @@ public sealed class JsonGrainStateSerializer : IGrainStorageSerializer
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        // Vietnamese names stay readable in the database instead of \uXXXX escapes; nothing here is embedded in HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         // Unknown properties are kept out rather than failing: a newer silo may add fields during a rolling upgrade.
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
     };

@@ -1,0 +1,39 @@
+using Registry.TestSupport;
+
+namespace Registry.Cluster.Tests.Clustering;
+
+/// <summary>A silo that dies without saying goodbye is declared dead and then removed from the membership table.</summary>
+public sealed class DeadSiloCleanupTests
+{
+    /// <summary>Killing one of three silos leaves two rows, both active, once the cluster has noticed and cleaned up.</summary>
+    [Fact]
+    public async Task A_killed_silo_is_removed_from_the_membership_table()
+    {
+        var database = await TestDatabase.CreateMigratedAsync(nameof(DeadSiloCleanupTests));
+        try
+        {
+            await using var cluster = await RegistryTestCluster.StartAsync(database, silos: 3, fastLiveness: true);
+            var victim = cluster.Silos[^1];
+            var port = victim.SiloAddress.Endpoint.Port;
+            Assert.Equal(1L, await RowsForPortAsync(database, port));
+
+            await cluster.KillSiloAsync(victim);
+
+            var deadline = DateTime.UtcNow.AddSeconds(120);
+            while (await RowsForPortAsync(database, port) > 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+
+            Assert.Equal(0L, await RowsForPortAsync(database, port));
+            Assert.Equal(2L, await TestDatabase.ScalarAsync<long>(database, "SELECT count(*) FROM orleansmembershiptable WHERE status = 3"));
+        }
+        finally
+        {
+            await TestDatabase.DropAsync(database);
+        }
+    }
+
+    private static Task<long> RowsForPortAsync(string database, int port) =>
+        TestDatabase.ScalarAsync<long>(database, "SELECT count(*) FROM orleansmembershiptable WHERE port = $1", port);
+}
