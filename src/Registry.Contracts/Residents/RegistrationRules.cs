@@ -69,32 +69,12 @@ public static class RegistrationRules
             return (null, "Full name is required.");
         }
 
-        if (!name.IsNormalized(NormalizationForm.FormC))
-        {
-            try
-            {
-                name = name.Normalize(NormalizationForm.FormC);
-            }
-            catch (ArgumentException)
-            {
-                return (null, "Full name is not valid Unicode text.");
-            }
-        }
-
-        name = name.Trim();
-        if (name.Length == 0)
-        {
-            return (null, "Full name must not be empty or only spaces.");
-        }
-
-        if (name.Length > MaxNameLength)
-        {
-            return (null, $"Full name has at most {MaxNameLength} characters; this has {name.Length}.");
-        }
-
+        // Characters first: normalisation itself refuses ill-formed UTF-16.
         for (var i = 0; i < name.Length;)
         {
-            if (Rune.DecodeFromUtf16(name.AsSpan(i), out var rune, out var consumed) != System.Buffers.OperationStatus.Done)
+            // A lone surrogate, or U+FFFD left behind by a wrong decoding upstream, means the text was damaged in transit.
+            if (Rune.DecodeFromUtf16(name.AsSpan(i), out var rune, out var consumed) != System.Buffers.OperationStatus.Done
+                || rune == Rune.ReplacementChar)
             {
                 return (null, "Full name is not valid Unicode text.");
             }
@@ -108,7 +88,15 @@ public static class RegistrationRules
             i += consumed;
         }
 
-        return (name, null);
+        name = name.Normalize(NormalizationForm.FormC).Trim();
+        if (name.Length == 0)
+        {
+            return (null, "Full name must not be empty or only spaces.");
+        }
+
+        return name.Length > MaxNameLength
+            ? (null, $"Full name has at most {MaxNameLength} characters; this has {name.Length}.")
+            : (name, null);
     }
 
     private static void Add(List<FieldError> errors, string field, string? error)
