@@ -2,6 +2,7 @@ using Registry.Api.Health;
 using Registry.Api.Hosting;
 using Registry.Api.Provinces;
 using Registry.Api.Residents;
+using Registry.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRegistryClusterClient();
@@ -12,7 +13,7 @@ var app = builder.Build();
 app.UseRegistryApi();
 app.MapResidentsApi();
 app.MapProvincesApi();
-app.MapApiHealth();
+app.MapRegistryHealth();
 app.Run();
 
 /// <summary>Entry point; public so that API tests can host it.</summary>

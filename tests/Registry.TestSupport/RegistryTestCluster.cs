@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.TestingHost;
+using Registry.ServiceDefaults;
 using Registry.Silo.Hosting;
 using Xunit;
 
@@ -78,7 +79,7 @@ public static class RegistryTestCluster
         public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
             clientBuilder.UseAdoNetClustering(options =>
             {
-                options.Invariant = RegistrySiloHosting.Invariant;
+                options.Invariant = RegistryDatabase.Invariant;
                 options.ConnectionString = RegistryDatabase.ConnectionString(configuration);
             });
     }

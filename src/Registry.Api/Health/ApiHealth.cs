@@ -1,37 +1,16 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Registry.ServiceDefaults;
 
 namespace Registry.Api.Health;
 
-/// <summary><c>/health/live</c> while the process runs; <c>/health/ready</c> when an active silo answers through the client.</summary>
+/// <summary>The API is ready when an active silo answers through its cluster client.</summary>
 public static class ApiHealth
 {
-    private const string ReadyTag = "ready";
-
     /// <summary>Registers the readiness check.</summary>
     public static IServiceCollection AddApiHealthChecks(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);
+        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [HealthEndpoints.ReadyTag]);
         return services;
-    }
-
-    /// <summary>Maps <c>/health/live</c> and <c>/health/ready</c>.</summary>
-    public static IEndpointRouteBuilder MapApiHealth(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
-        return endpoints;
-    }
-
-    private static Task WriteAsync(HttpContext context, HealthReport report)
-    {
-        context.Response.ContentType = "application/json";
-        return JsonSerializer.SerializeAsync(context.Response.Body, new
-        {
-            status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(entry => entry.Key, entry => new { status = entry.Value.Status.ToString(), description = entry.Value.Description }),
-        }, cancellationToken: context.RequestAborted);
     }
 
     /// <summary>Healthy when the cluster reports at least one active silo.</summary>

@@ -1,31 +1,23 @@
 using Orleans.Configuration;
+using Registry.ServiceDefaults;
 
 namespace Registry.Api.Hosting;
 
 /// <summary>The API's Orleans cluster client: it finds gateways through the PostgreSQL membership table.</summary>
 public static partial class ClusterClientHosting
 {
-    /// <summary>Configuration key of the connection string (environment: <c>ConnectionStrings__Registry</c>).</summary>
-    public const string ConnectionStringKey = "ConnectionStrings:Registry";
-
     /// <summary>Adds the cluster client, configured from <c>Orleans</c> and <c>ConnectionStrings:Registry</c>.</summary>
     public static WebApplicationBuilder AddRegistryClusterClient(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var connectionString = builder.Configuration[ConnectionStringKey];
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new InvalidOperationException(
-                $"Configuration '{ConnectionStringKey}' (environment ConnectionStrings__Registry) is required: the PostgreSQL connection string.");
-        }
+        var connectionString = RegistryDatabase.ConnectionString(builder.Configuration);
 
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(builder.Configuration.GetSection("Orleans"));
             client.UseAdoNetClustering(options =>
             {
-                // Orleans loads Npgsql.NpgsqlFactory by this name; grain storage and clustering default to SQL Server's.
-                options.Invariant = "Npgsql";
+                options.Invariant = RegistryDatabase.Invariant;
                 options.ConnectionString = connectionString;
             });
             client.UseConnectionRetryFilter<RetryUntilStopped>();

@@ -27,6 +27,23 @@ CREATE TABLE IF NOT EXISTS orleansmembershiptable
     PRIMARY KEY (deploymentid, address, port, generation)
 );
 
+-- The optimistic lock of the whole table: moves the version on by one if it is still the one the caller
+-- read. Concurrent callers queue on the row lock, and all but the first then find the version changed.
+-- The cap keeps the version inside int32, which the provider parses it into.
+CREATE OR REPLACE FUNCTION orleans_bump_membership_version(p_deploymentid text, p_version integer)
+    RETURNS boolean
+    LANGUAGE plpgsql
+AS $fn$
+BEGIN
+    UPDATE orleansmembershipversiontable
+       SET version = version + 1, timestamp = now()
+     WHERE deploymentid = p_deploymentid
+       AND version = p_version
+       AND version < 2147483647;
+    RETURN FOUND;
+END;
+$fn$;
+
 -- Returns 1 when the member row was inserted and the version bumped, 0 when the caller's version is stale
 -- or the silo is already there. The inner block is a subtransaction: leaving it through the exception
 -- handler undoes the version bump, so a refused insert never leaves a bumped version behind.
@@ -38,12 +55,7 @@ CREATE OR REPLACE FUNCTION orleans_insert_membership(
     LANGUAGE plpgsql
 AS $fn$
 BEGIN
-    UPDATE orleansmembershipversiontable
-       SET version = version + 1, timestamp = now()
-     WHERE deploymentid = p_deploymentid
-       AND version = p_version
-       AND version < 2147483647;
-    IF NOT FOUND THEN
+    IF NOT orleans_bump_membership_version(p_deploymentid, p_version) THEN
         RETURN 0;
     END IF;
 
@@ -69,12 +81,7 @@ CREATE OR REPLACE FUNCTION orleans_update_membership(
     LANGUAGE plpgsql
 AS $fn$
 BEGIN
-    UPDATE orleansmembershipversiontable
-       SET version = version + 1, timestamp = now()
-     WHERE deploymentid = p_deploymentid
-       AND version = p_version
-       AND version < 2147483647;
-    IF NOT FOUND THEN
+    IF NOT orleans_bump_membership_version(p_deploymentid, p_version) THEN
         RETURN 0;
     END IF;
 

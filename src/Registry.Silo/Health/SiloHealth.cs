@@ -1,44 +1,22 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using Registry.ServiceDefaults;
 
 namespace Registry.Silo.Health;
 
 /// <summary>
-/// <c>/health/live</c> answers while the process runs; <c>/health/ready</c> only when PostgreSQL answers and
-/// this silo is an active member of the cluster, so a load balancer or script never routes to a silo that
-/// cannot serve.
+/// A silo is ready when PostgreSQL answers and the silo is an active member of the cluster, so that a load
+/// balancer or script never routes to a silo that cannot serve.
 /// </summary>
 public static class SiloHealth
 {
-    private const string ReadyTag = "ready";
-
     /// <summary>Registers the readiness checks.</summary>
     public static IServiceCollection AddSiloHealthChecks(this IServiceCollection services)
     {
         services.AddHealthChecks()
-            .AddCheck<PostgresHealthCheck>("postgresql", tags: [ReadyTag])
-            .AddCheck<SiloMembershipHealthCheck>("silo-membership", tags: [ReadyTag]);
+            .AddCheck<PostgresHealthCheck>("postgresql", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<SiloMembershipHealthCheck>("silo-membership", tags: [HealthEndpoints.ReadyTag]);
         return services;
-    }
-
-    /// <summary>Maps <c>/health/live</c> and <c>/health/ready</c>.</summary>
-    public static IEndpointRouteBuilder MapSiloHealth(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
-        return endpoints;
-    }
-
-    private static Task WriteAsync(HttpContext context, HealthReport report)
-    {
-        context.Response.ContentType = "application/json";
-        return JsonSerializer.SerializeAsync(context.Response.Body, new
-        {
-            status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(entry => entry.Key, entry => new { status = entry.Value.Status.ToString(), description = entry.Value.Description }),
-        }, cancellationToken: context.RequestAborted);
     }
 }
 

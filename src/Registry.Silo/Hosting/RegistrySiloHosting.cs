@@ -3,6 +3,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Registry.Grains;
 using Registry.Grains.Provinces;
+using Registry.ServiceDefaults;
 using Registry.Silo.Storage;
 
 namespace Registry.Silo.Hosting;
@@ -10,9 +11,6 @@ namespace Registry.Silo.Hosting;
 /// <summary>How a registry silo is put together. Test clusters use the same pieces as production.</summary>
 public static class RegistrySiloHosting
 {
-    /// <summary>The ADO.NET invariant of Npgsql. Every provider must be told: grain storage defaults to SQL Server.</summary>
-    public const string Invariant = "Npgsql";
-
     /// <summary>Runs an Orleans silo in this host: PostgreSQL clustering, storage and reminders, and the dashboard.</summary>
     public static WebApplicationBuilder AddRegistrySilo(this WebApplicationBuilder builder)
     {
@@ -38,7 +36,7 @@ public static class RegistrySiloHosting
     public static ISiloBuilder UseRegistryClustering(this ISiloBuilder silo, string connectionString) =>
         silo.UseAdoNetClustering(options =>
         {
-            options.Invariant = Invariant;
+            options.Invariant = RegistryDatabase.Invariant;
             options.ConnectionString = connectionString;
         });
 
@@ -51,13 +49,13 @@ public static class RegistrySiloHosting
         ArgumentNullException.ThrowIfNull(silo);
         silo.AddAdoNetGrainStorage(RegistryStorage.Name, options =>
         {
-            options.Invariant = Invariant;
+            options.Invariant = RegistryDatabase.Invariant;
             options.ConnectionString = connectionString;
             options.GrainStorageSerializer = new JsonGrainStateSerializer();
         });
         silo.UseAdoNetReminderService(options =>
         {
-            options.Invariant = Invariant;
+            options.Invariant = RegistryDatabase.Invariant;
             options.ConnectionString = connectionString;
         });
 

@@ -6,7 +6,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Runtime.Membership;
 using Orleans.Runtime.MembershipService;
-using Registry.Silo.Hosting;
+using Registry.ServiceDefaults;
 using Registry.TestSupport;
 
 namespace Registry.Cluster.Tests.Clustering;
@@ -209,7 +209,7 @@ public sealed class MembershipTableTests(MembershipDatabase database) : IClassFi
         var gateways = new AdoNetGatewayListProvider(
             NullLogger<AdoNetGatewayListProvider>.Instance,
             new ServiceCollection().BuildServiceProvider(),
-            Options.Create(new AdoNetClusteringClientOptions { Invariant = RegistrySiloHosting.Invariant, ConnectionString = database.ConnectionString }),
+            Options.Create(new AdoNetClusteringClientOptions { Invariant = RegistryDatabase.Invariant, ConnectionString = database.ConnectionString }),
             Options.Create(new GatewayOptions()),
             Options.Create(new ClusterOptions { ClusterId = _deployment, ServiceId = RegistryTestCluster.ServiceId }));
         await gateways.InitializeGatewayListProvider();
@@ -289,7 +289,7 @@ public sealed class MembershipTableTests(MembershipDatabase database) : IClassFi
         var table = new AdoNetClusteringTable(
             new ServiceCollection().BuildServiceProvider(),
             Options.Create(new ClusterOptions { ClusterId = _deployment, ServiceId = RegistryTestCluster.ServiceId }),
-            Options.Create(new AdoNetClusteringSiloOptions { Invariant = RegistrySiloHosting.Invariant, ConnectionString = database.ConnectionString }),
+            Options.Create(new AdoNetClusteringSiloOptions { Invariant = RegistryDatabase.Invariant, ConnectionString = database.ConnectionString }),
             NullLogger<AdoNetClusteringTable>.Instance);
         await table.InitializeMembershipTableAsync(tryInitTableVersion: true);
         return table;

@@ -1,10 +1,15 @@
-namespace Registry.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
 
-/// <summary>Reads the PostgreSQL connection string every silo and client needs.</summary>
+namespace Registry.ServiceDefaults;
+
+/// <summary>The PostgreSQL connection string every silo and client needs.</summary>
 public static class RegistryDatabase
 {
     /// <summary>Configuration key of the connection string (environment: <c>ConnectionStrings__Registry</c>).</summary>
     public const string ConnectionStringKey = "ConnectionStrings:Registry";
+
+    /// <summary>The Npgsql ADO.NET invariant. Every Orleans provider must be told: grain storage defaults to SQL Server's.</summary>
+    public const string Invariant = "Npgsql";
 
     /// <summary>The connection string, or a start-up error naming the missing key.</summary>
     public static string ConnectionString(IConfiguration configuration)
