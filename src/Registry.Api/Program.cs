@@ -15,6 +15,3 @@ app.MapResidentsApi();
 app.MapProvincesApi();
 app.MapRegistryHealth();
 app.Run();
-
-/// <summary>Entry point; public so that API tests can host it.</summary>
-public partial class Program;

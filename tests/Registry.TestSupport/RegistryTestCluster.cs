@@ -30,6 +30,9 @@ public static class RegistryTestCluster
         var builder = new TestClusterBuilder(silos);
         builder.Options.ServiceId = ServiceId;
         builder.Options.UseTestClusterMembership = false;
+        // Real loopback sockets, not the TestingHost's in-memory transport: clients other than the cluster's own
+        // (the API host) must be able to dial the gateways they read from the membership table.
+        builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [RegistryDatabase.ConnectionStringKey] = connectionString,
@@ -105,20 +108,23 @@ public class RegistryClusterFixture : IAsyncLifetime
     }
 
     /// <inheritdoc />
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         ConnectionString = await TestDatabase.CreateMigratedAsync(GetType().Name);
         Cluster = await RegistryTestCluster.StartAsync(ConnectionString);
     }
 
     /// <inheritdoc />
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Cluster is not null)
         {
             await Cluster.DisposeAsync();
         }
 
-        await TestDatabase.DropAsync(ConnectionString);
+        if (ConnectionString.Length > 0)
+        {
+            await TestDatabase.DropAsync(ConnectionString);
+        }
     }
 }

@@ -12,6 +12,9 @@ public static partial class ClusterClientHosting
         ArgumentNullException.ThrowIfNull(builder);
         var connectionString = RegistryDatabase.ConnectionString(builder.Configuration);
 
+        // One instance, seen both by the client (as its observer) and by the endpoints.
+        builder.Services.AddSingleton<ClusterConnection>();
+        builder.Services.AddSingleton<IClusterConnectionStatusObserver>(services => services.GetRequiredService<ClusterConnection>());
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(builder.Configuration.GetSection("Orleans"));
@@ -22,6 +25,9 @@ public static partial class ClusterClientHosting
             });
             client.UseConnectionRetryFilter<RetryUntilStopped>();
         });
+        // Otherwise Kestrel would wait for the client's first connection, and a missing cluster would leave even
+        // /health/live unanswered; this way the API listens at once and /health/ready says whether it is connected.
+        builder.Services.Configure<HostOptions>(options => options.ServicesStartConcurrently = true);
         return builder;
     }
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Registry.Api.Errors;
+using Registry.Api.Hosting;
 using Registry.Contracts;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
@@ -13,14 +13,15 @@ public static class ProvincesApi
     /// <summary>Maps the province endpoints.</summary>
     public static IEndpointRouteBuilder MapProvincesApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/provinces").WithTags("Provinces")
+        endpoints.MapGroup("/provinces").WithTags("Provinces").RequireClusterConnection()
             .MapGet("/{code}", GetAsync)
             .WithName("GetProvince")
-            .WithSummary("Read a province's resident count");
+            .WithSummary("Read a province's resident count")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
     }
 
-    private static async Task<Results<Ok<ProvinceResponse>, ValidationProblem, NotFound<ProblemDetails>>> GetAsync(string code, IClusterClient cluster)
+    private static async Task<Results<Ok<ProvinceResponse>, ValidationProblem, ProblemHttpResult>> GetAsync(string code, IClusterClient cluster)
     {
         if (code is not { Length: 3 } || !code.All(char.IsAsciiDigit))
         {
@@ -29,12 +30,10 @@ public static class ProvincesApi
 
         if (ProvinceCatalog.Find(code) is not { } province)
         {
-            return TypedResults.NotFound(new ProblemDetails
-            {
-                Title = "No province has this code.",
-                Status = StatusCodes.Status404NotFound,
-                Detail = $"'{code}' is not one of the 63 province codes.",
-            });
+            return TypedResults.Problem(
+                title: "No province has this code.",
+                detail: $"'{code}' is not one of the 63 province codes.",
+                statusCode: StatusCodes.Status404NotFound);
         }
 
         var counts = await cluster.Province(code).GetCountsAsync();

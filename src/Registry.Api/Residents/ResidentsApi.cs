@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Registry.Api.Errors;
+using Registry.Api.Hosting;
 using Registry.Contracts;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
@@ -13,17 +14,19 @@ public static class ResidentsApi
     /// <summary>Maps the resident endpoints.</summary>
     public static IEndpointRouteBuilder MapResidentsApi(this IEndpointRouteBuilder endpoints)
     {
-        var residents = endpoints.MapGroup("/residents").WithTags("Residents");
+        var residents = endpoints.MapGroup("/residents").WithTags("Residents").RequireClusterConnection();
 
-        residents.MapPost("/", RegisterAsync)
+        residents.MapPost("", RegisterAsync)
             .WithName("RegisterResident")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Register a person and issue their personal ID number")
             .WithDescription("Allocates a 12-digit number (birth province, sex/century, year, 6 random-looking digits) and counts the person in their province. " +
                              "Repeating the request with the same Idempotency-Key returns the same person; the same key with a different body is refused with 409.");
 
         residents.MapGet("/{personalIdNumber}", GetAsync)
             .WithName("GetResident")
-            .WithSummary("Read a person by personal ID number");
+            .WithSummary("Read a person by personal ID number")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         return endpoints;
     }
@@ -64,7 +67,7 @@ public static class ResidentsApi
         }
     }
 
-    private static async Task<Results<Ok<ResidentResponse>, ValidationProblem, NotFound<ProblemDetails>>> GetAsync(
+    private static async Task<Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult>> GetAsync(
         string personalIdNumber,
         IClusterClient cluster)
     {
@@ -75,12 +78,10 @@ public static class ResidentsApi
 
         var resident = await cluster.Citizen(number).GetAsync();
         return resident is null
-            ? TypedResults.NotFound(new ProblemDetails
-            {
-                Title = "No person holds this personal ID number.",
-                Status = StatusCodes.Status404NotFound,
-                Detail = $"Personal ID number {number} is not in the registry.",
-            })
+            ? TypedResults.Problem(
+                title: "No person holds this personal ID number.",
+                detail: $"Personal ID number {number} is not in the registry.",
+                statusCode: StatusCodes.Status404NotFound)
             : TypedResults.Ok(ResidentResponse.From(resident));
     }
 }

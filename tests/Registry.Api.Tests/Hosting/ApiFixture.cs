@@ -1,0 +1,137 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Registry.Contracts.Provinces;
+using Registry.TestSupport;
+using Xunit;
+
+namespace Registry.Api.Tests.Hosting;
+
+/// <summary>
+/// A migrated database of its own, three silos on it, and the real API host listening on a free port of
+/// 127.0.0.1. The host's Orleans client finds the silos' gateways through the PostgreSQL membership table, as in
+/// production; tests reach the host through real sockets, never through an in-memory test server.
+/// </summary>
+[SuppressMessage("Reliability", "CA1001", Justification = "xunit ends a fixture's life through IAsyncLifetime.DisposeAsync, which disposes the host.")]
+public sealed class ApiFixture : RegistryClusterFixture
+{
+    // Bounds how long a broken set-up (a client that finds no gateway) takes to say so.
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+
+    private RegistryApiFactory? _api;
+
+    /// <summary>A client of the API host, its base address the host's loopback endpoint.</summary>
+    public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>Creates the database and starts the cluster, then the API host, and waits until it reports ready.</summary>
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _api = new RegistryApiFactory(ConnectionString, Cluster.Options.ClusterId);
+        _api.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        // Start-up waits until the host's cluster client reaches a gateway, and its retry filter retries for as
+        // long as the host runs: bound the wait so that a client that cannot connect fails the run, not hangs it.
+        try
+        {
+            await Task.Run(_api.StartServer).WaitAsync(ReadyTimeout);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException(
+                $"The API host did not start within {ReadyTimeout}: its cluster client reached no gateway of cluster {Cluster.Options.ClusterId}.", ex);
+        }
+
+        Http = _api.CreateClient();
+        if (Http.BaseAddress is not { Host: "127.0.0.1", Port: > 0 })
+        {
+            throw new InvalidOperationException($"The API host should listen on a loopback port, but the client calls {Http.BaseAddress}.");
+        }
+
+        await WaitUntilReadyAsync();
+    }
+
+    /// <summary>Stops the API host before the cluster it is a client of, then the cluster and database.</summary>
+    public override async Task DisposeAsync()
+    {
+        Http?.Dispose();
+        if (_api is not null)
+        {
+            await _api.DisposeAsync();
+        }
+
+        await base.DisposeAsync();
+    }
+
+    /// <summary>A key no other request has used.</summary>
+    public static string NewIdempotencyKey() => $"api-test-{Guid.NewGuid():N}";
+
+    /// <summary>POST /residents with <paramref name="json"/>, and the key in Idempotency-Key unless it is null.</summary>
+    public async Task<HttpResponseMessage> RegisterAsync(string? idempotencyKey, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/residents", UriKind.Relative))
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        }
+
+        return await Http.SendAsync(request);
+    }
+
+    /// <summary>GET <paramref name="path"/>.</summary>
+    public Task<HttpResponseMessage> GetAsync(string path) => Http.GetAsync(new Uri(path, UriKind.Relative));
+
+    /// <summary>The resident count of a province, as GET /provinces/{code} reports it.</summary>
+    public async Task<long> ResidentsInAsync(string provinceCode)
+    {
+        using var response = await GetAsync($"/provinces/{provinceCode}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var province = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return province.GetProperty("residents").GetInt64();
+    }
+
+    /// <summary>
+    /// What a refused request must leave as it was: the residents of every province as the API counts them,
+    /// the grain states stored by Orleans, and the province ledger's rows.
+    /// </summary>
+    public async Task<RegistrySnapshot> SnapshotAsync()
+    {
+        var counts = await Task.WhenAll(ProvinceCatalog.All2024.Select(province => ResidentsInAsync(province.Code)));
+        return new RegistrySnapshot(
+            counts.Sum(),
+            await TestDatabase.ScalarAsync<long>(ConnectionString, "SELECT count(*) FROM orleansstorage"),
+            await TestDatabase.ScalarAsync<long>(ConnectionString, "SELECT count(*) FROM registry.province_resident_change"));
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var deadline = DateTimeOffset.UtcNow + ReadyTimeout;
+        while (true)
+        {
+            using var response = await GetAsync("/health/ready");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return;
+            }
+
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException(
+                    $"The API host at {Http.BaseAddress} was not ready within {ReadyTimeout}: " +
+                    $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+    }
+}
+
+/// <summary>Counts that show whether anything was written.</summary>
+/// <param name="Residents">Residents of all 63 provinces, from the API.</param>
+/// <param name="StoredGrainStates">Rows of Orleans grain storage.</param>
+/// <param name="ProvinceChanges">Rows of the province ledger.</param>
+public sealed record RegistrySnapshot(long Residents, long StoredGrainStates, long ProvinceChanges);

@@ -1,0 +1,29 @@
+extern alias RegistryApi;
+
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Hosting;
+using Registry.ServiceDefaults;
+using Registry.TestSupport;
+
+namespace Registry.Api.Tests.Hosting;
+
+/// <summary>
+/// The API's own <c>Program</c>, configured only through the settings an operator would give it: the database
+/// and the cluster to join. Everything else (routes, problem details, the cluster client) is production code.
+/// </summary>
+/// <param name="connectionString">The fixture's database, which also holds the membership table.</param>
+/// <param name="clusterId">The test cluster's id, so that the client finds that cluster's gateways.</param>
+internal sealed class RegistryApiFactory(string connectionString, string clusterId) : WebApplicationFactory<RegistryApi::Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // Production, as deployed: no developer exception page to hide what callers would really get.
+        builder.UseEnvironment(Environments.Production);
+        // Host settings, not ConfigureAppConfiguration: Program reads the connection string before it builds the
+        // app, and app configuration added by the factory only arrives when it builds.
+        builder.UseSetting(RegistryDatabase.ConnectionStringKey, connectionString);
+        builder.UseSetting("Orleans:ClusterId", clusterId);
+        builder.UseSetting("Orleans:ServiceId", RegistryTestCluster.ServiceId);
+    }
+}
