@@ -9,29 +9,23 @@ public sealed class DeadSiloCleanupTests
     [Fact]
     public async Task A_killed_silo_is_removed_from_the_membership_table()
     {
-        var database = await TestDatabase.CreateMigratedAsync(nameof(DeadSiloCleanupTests));
-        try
+        await using var scratch = await ScratchDatabase.CreateMigratedAsync(nameof(DeadSiloCleanupTests));
+        var database = scratch.ConnectionString;
+        await using var cluster = await RegistryTestCluster.StartAsync(database, silos: 3, fastLiveness: true);
+        var victim = cluster.Silos[^1];
+        var port = victim.SiloAddress.Endpoint.Port;
+        Assert.Equal(1L, await RowsForPortAsync(database, port));
+
+        await cluster.KillSiloAsync(victim);
+
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (await RowsForPortAsync(database, port) > 0 && DateTime.UtcNow < deadline)
         {
-            await using var cluster = await RegistryTestCluster.StartAsync(database, silos: 3, fastLiveness: true);
-            var victim = cluster.Silos[^1];
-            var port = victim.SiloAddress.Endpoint.Port;
-            Assert.Equal(1L, await RowsForPortAsync(database, port));
-
-            await cluster.KillSiloAsync(victim);
-
-            var deadline = DateTime.UtcNow.AddSeconds(120);
-            while (await RowsForPortAsync(database, port) > 0 && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1));
-            }
-
-            Assert.Equal(0L, await RowsForPortAsync(database, port));
-            Assert.Equal(2L, await TestDatabase.ScalarAsync<long>(database, "SELECT count(*) FROM orleansmembershiptable WHERE status = 3"));
+            await Task.Delay(TimeSpan.FromSeconds(1));
         }
-        finally
-        {
-            await TestDatabase.DropAsync(database);
-        }
+
+        Assert.Equal(0L, await RowsForPortAsync(database, port));
+        Assert.Equal(2L, await TestDatabase.ScalarAsync<long>(database, "SELECT count(*) FROM orleansmembershiptable WHERE status = 3"));
     }
 
     private static Task<long> RowsForPortAsync(string database, int port) =>

@@ -15,64 +15,52 @@ public sealed class ClusterRestartTests
     [Fact]
     public async Task A_registered_person_survives_a_full_cluster_restart()
     {
-        var database = await TestDatabase.CreateMigratedAsync(nameof(ClusterRestartTests));
-        try
+        await using var scratch = await ScratchDatabase.CreateMigratedAsync(nameof(ClusterRestartTests));
+        var database = scratch.ConnectionString;
+        var command = new RegisterResident(Guid.NewGuid().ToString("N"), "Đặng Thùy Trâm", new DateOnly(1942, 11, 26), Sex.Female, "001");
+        ResidentRecord registered;
+        long residents;
+        await using (var first = await RegistryTestCluster.StartAsync(database))
         {
-            var command = new RegisterResident(Guid.NewGuid().ToString("N"), "Đặng Thùy Trâm", new DateOnly(1942, 11, 26), Sex.Female, "001");
-            ResidentRecord registered;
-            long residents;
-            await using (var first = await RegistryTestCluster.StartAsync(database))
-            {
-                registered = Assert.IsType<Registered>(await first.Client.Registration(command.IdempotencyKey).RegisterAsync(command)).Resident;
-                residents = (await first.Client.Province("001").GetCountsAsync()).Residents;
-                await first.StopAllSilosAsync();
-            }
-
-            await using var second = await RegistryTestCluster.StartAsync(database);
-
-            Assert.Equal(registered, await second.Client.Citizen(registered.PersonalIdNumber).GetAsync());
-            Assert.Equal(1, residents);
-            Assert.Equal(residents, (await second.Client.Province("001").GetCountsAsync()).Residents);
-            var replay = Assert.IsType<Registered>(await second.Client.Registration(command.IdempotencyKey).RegisterAsync(command));
-            Assert.True(replay.Replayed);
-            Assert.Equal(registered, replay.Resident);
+            registered = Assert.IsType<Registered>(await first.Client.Registration(command.IdempotencyKey).RegisterAsync(command)).Resident;
+            residents = (await first.Client.Province("001").GetCountsAsync()).Residents;
+            await first.StopAllSilosAsync();
         }
-        finally
-        {
-            await TestDatabase.DropAsync(database);
-        }
+
+        await using var second = await RegistryTestCluster.StartAsync(database);
+
+        Assert.Equal(registered, await second.Client.Citizen(registered.PersonalIdNumber).GetAsync());
+        Assert.Equal(1, residents);
+        Assert.Equal(residents, (await second.Client.Province("001").GetCountsAsync()).Residents);
+        var replay = Assert.IsType<Registered>(await second.Client.Registration(command.IdempotencyKey).RegisterAsync(command));
+        Assert.True(replay.Replayed);
+        Assert.Equal(registered, replay.Resident);
     }
 
     /// <summary>A reminder registered before every silo stopped fires on the silos started afterwards.</summary>
     [Fact]
     public async Task A_reminder_fires_after_a_full_cluster_restart()
     {
-        var database = await TestDatabase.CreateMigratedAsync(nameof(ClusterRestartTests));
-        try
+        await using var scratch = await ScratchDatabase.CreateMigratedAsync(nameof(ClusterRestartTests));
+        var database = scratch.ConnectionString;
+        var key = Guid.NewGuid().ToString("N");
+        await using (var first = await RegistryTestCluster.StartAsync(database, silos: 2))
         {
-            var key = Guid.NewGuid().ToString("N");
-            await using (var first = await RegistryTestCluster.StartAsync(database, silos: 2))
-            {
-                // Due well after the stop below, so that no tick can come from the first cluster.
-                await first.Client.GetGrain<IReminderProbeGrain>(key).StartAsync(due: TimeSpan.FromSeconds(20), period: TimeSpan.FromSeconds(2));
-                Assert.Equal(0, await first.Client.GetGrain<IReminderProbeGrain>(key).GetTicksAsync());
-                await first.StopAllSilosAsync();
-            }
-
-            await using var second = await RegistryTestCluster.StartAsync(database, silos: 2);
-            var probe = second.Client.GetGrain<IReminderProbeGrain>(key);
-            var deadline = DateTime.UtcNow.AddSeconds(90);
-            while (await probe.GetTicksAsync() == 0 && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1));
-            }
-
-            Assert.True(await probe.GetTicksAsync() > 0, "The reminder did not fire within 90 s of the restart.");
-            await probe.StopAsync();
+            // Due well after the stop below, so that no tick can come from the first cluster.
+            await first.Client.GetGrain<IReminderProbeGrain>(key).StartAsync(due: TimeSpan.FromSeconds(20), period: TimeSpan.FromSeconds(2));
+            Assert.Equal(0, await first.Client.GetGrain<IReminderProbeGrain>(key).GetTicksAsync());
+            await first.StopAllSilosAsync();
         }
-        finally
+
+        await using var second = await RegistryTestCluster.StartAsync(database, silos: 2);
+        var probe = second.Client.GetGrain<IReminderProbeGrain>(key);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (await probe.GetTicksAsync() == 0 && DateTime.UtcNow < deadline)
         {
-            await TestDatabase.DropAsync(database);
+            await Task.Delay(TimeSpan.FromSeconds(1));
         }
+
+        Assert.True(await probe.GetTicksAsync() > 0, "The reminder did not fire within 90 s of the restart.");
+        await probe.StopAsync();
     }
 }

@@ -21,38 +21,26 @@ public sealed class MigrationTests
     [Fact]
     public async Task Migrations_apply_to_an_empty_database_and_a_second_run_is_harmless()
     {
-        var database = await TestDatabase.CreateEmptyAsync(nameof(MigrationTests));
-        try
-        {
-            var first = SchemaMigrator.Apply(database);
-            var queriesAfterFirst = await QueryCatalogAsync(database);
+        await using var scratch = await ScratchDatabase.CreateEmptyAsync(nameof(MigrationTests));
+        var database = scratch.ConnectionString;
+        var first = SchemaMigrator.Apply(database);
+        var queriesAfterFirst = await QueryCatalogAsync(database);
 
-            var second = SchemaMigrator.Apply(database);
+        var second = SchemaMigrator.Apply(database);
 
-            Assert.Equal(SchemaMigrator.Known(), first);
-            Assert.Empty(second);
-            Assert.Equal(queriesAfterFirst, await QueryCatalogAsync(database));
-        }
-        finally
-        {
-            await TestDatabase.DropAsync(database);
-        }
+        Assert.Equal(SchemaMigrator.Known(), first);
+        Assert.Empty(second);
+        Assert.Equal(queriesAfterFirst, await QueryCatalogAsync(database));
     }
 
     /// <summary>The query catalog holds exactly the keys the providers use, each once.</summary>
     [Fact]
     public async Task The_query_catalog_holds_every_provider_query_key()
     {
-        var database = await TestDatabase.CreateMigratedAsync(nameof(MigrationTests));
-        try
-        {
-            var keys = (await QueryCatalogAsync(database)).Select(row => row.Key).ToArray();
-            Assert.Equal(ProviderQueryKeys.Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
-        }
-        finally
-        {
-            await TestDatabase.DropAsync(database);
-        }
+        await using var scratch = await ScratchDatabase.CreateMigratedAsync(nameof(MigrationTests));
+        var database = scratch.ConnectionString;
+        var keys = (await QueryCatalogAsync(database)).Select(row => row.Key).ToArray();
+        Assert.Equal(ProviderQueryKeys.Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
     }
 
     private static async Task<List<KeyValuePair<string, string>>> QueryCatalogAsync(string database)
