@@ -25,5 +25,8 @@ public static class RegistryGrains
 
     /// <summary>The registration request with this idempotency key.</summary>
     public static IRegistrationGrain Registration(this IGrainFactory grains, string idempotencyKey) =>
-        grains.GetGrain<IRegistrationGrain>("registration:" + idempotencyKey);
+        grains.GetGrain<IRegistrationGrain>(RegistrationKey(idempotencyKey));
+
+    /// <summary>The key of the registration grain for <paramref name="idempotencyKey"/>; the prefix keeps digit-only keys strings.</summary>
+    public static string RegistrationKey(string idempotencyKey) => "registration:" + idempotencyKey;
 }

@@ -35,7 +35,7 @@ public sealed class RegistrationGrain(
             return new Rejected(errors);
         }
 
-        if ("registration:" + request.IdempotencyKey != this.GetPrimaryKeyString())
+        if (RegistryGrains.RegistrationKey(request.IdempotencyKey) != this.GetPrimaryKeyString())
         {
             throw new ArgumentException("The command's idempotency key does not match this grain's key.", nameof(command));
         }
