@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Registry.Contracts.Identity;
 
 /// <summary>
@@ -18,7 +20,8 @@ public sealed class IdNumberPrefixExhaustedException : Exception
 {
     /// <summary>Creates the exception for <paramref name="prefix"/>.</summary>
     public IdNumberPrefixExhaustedException(string prefix)
-        : base($"All {PersonalIdNumber.SerialsPerPrefix:N0} ID numbers with prefix {prefix} have been issued.") => Prefix = prefix;
+        : base(string.Create(CultureInfo.InvariantCulture, $"All {PersonalIdNumber.SerialsPerPrefix:N0} ID numbers with prefix {prefix} have been issued.")) =>
+        Prefix = prefix;
 
     /// <summary>The exhausted prefix.</summary>
     [Id(0)]

@@ -200,6 +200,39 @@ public sealed class RegistrationTests(RegistrationClusterFixture fixture) : ICla
         Assert.All(numbers, number => Assert.StartsWith(prefix.Value, number.Value, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A prefix whose million serials are used up refuses further numbers with a clear error, never a duplicate,
+    /// and a registration under it stores nothing.
+    /// </summary>
+    [Fact]
+    public async Task An_exhausted_prefix_refuses_with_a_clear_error_and_no_duplicate()
+    {
+        var birthDate = new DateOnly(1955, 4, 30);
+        var prefix = IdNumberPrefix.For("010", Sex.Male, birthDate);
+        var storage = fixture.SiloService<IGrainStorage>(RegistryStorage.Name);
+        const int left = 150;
+        await storage.WriteStateAsync(RegistryStorage.AllocatorState, GrainId.Create("idnumberallocator", prefix.Value),
+            new GrainState<Grains.Identity.AllocatorState>(new Grains.Identity.AllocatorState(
+                Grains.Identity.SerialPermutation.NewKey(), PersonalIdNumber.SerialsPerPrefix - left)));
+        var allocator = _client.IdNumberAllocator(prefix);
+
+        var last = new List<PersonalIdNumber>();
+        for (var i = 0; i < left; i++)
+        {
+            last.Add(await allocator.AllocateAsync());
+        }
+
+        var refused = await Assert.ThrowsAsync<IdNumberPrefixExhaustedException>(() => allocator.AllocateAsync());
+        Assert.Equal(prefix.Value, refused.Prefix);
+        Assert.Contains("1,000,000", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(left, last.Distinct().Count());
+
+        var command = new RegisterResident(Guid.NewGuid().ToString("N"), "Trịnh Công Sơn", birthDate, Sex.Male, "010");
+        var rows = await StoredStatesAsync();
+        await Assert.ThrowsAsync<IdNumberPrefixExhaustedException>(() => _client.Registration(command.IdempotencyKey).RegisterAsync(command));
+        Assert.Equal(rows, await StoredStatesAsync());
+    }
+
     private static RegisterResident NewCommand(string province) =>
         new(Guid.NewGuid().ToString("N"), "Nguyễn Thị Ánh", new DateOnly(1990, 5, 17), Sex.Female, province);
 
