@@ -34,7 +34,7 @@ internal static class MarkdownReport
     {
         report.Append(CultureInfo.InvariantCulture, $"# Load test: {result.Scenario}\n\n");
         report.Append(CultureInfo.InvariantCulture, $"{result.ScenarioDescription}\n\n");
-        report.Append(CultureInfo.InvariantCulture, $"Run `{result.RunId}`, started {result.StartedAt:yyyy-MM-dd HH:mm:ss} UTC against `{result.Settings.Api}`. ");
+        report.Append(CultureInfo.InvariantCulture, $"Run `{result.RunId}`, started {result.StartedAt:yyyy-MM-dd HH:mm:ss} UTC against {result.Settings.Target}. ");
         report.Append("Only requests started in the measured window count; warm-up results are discarded. ");
         report.Append("Latency is measured by the load generator from sending a request to reading its whole answer.\n\n");
     }
@@ -56,7 +56,7 @@ internal static class MarkdownReport
         var settings = result.Settings;
         report.Append("## Parameters\n\n| parameter | value |\n|---|---|\n");
         Row(report, "scenario", $"`{result.Scenario}`");
-        Row(report, "API", $"`{settings.Api}`");
+        Row(report, "target", settings.Target);
         Row(report, "concurrency", $"{settings.Concurrency} workers, one request in flight each");
         Row(report, "warm-up", $"{Formats.Seconds(settings.Warmup)} (discarded)");
         Row(report, "measured duration", Formats.Seconds(settings.Duration));

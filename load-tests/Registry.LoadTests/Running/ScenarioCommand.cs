@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Numerics;
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using Registry.LoadTests.Reporting;
 using Registry.LoadTests.Scenarios;
 
@@ -11,25 +12,24 @@ namespace Registry.LoadTests.Running;
 /// Turns a scenario into a subcommand with the options every scenario shares, and runs it: check the
 /// target, wait for readiness, set up, run, write the report, print the summary.
 /// </summary>
-internal static class ScenarioCommand
+internal static partial class ScenarioCommand
 {
-    public const string DefaultApi = "http://127.0.0.1:8080";
-
+    /// <param name="target">How the scenario reaches the registry: <see cref="ApiTarget"/> or <see cref="ClusterTarget"/>.</param>
     /// <param name="name">Subcommand name, also the scenario's name.</param>
     /// <param name="description">Help text of the subcommand.</param>
     /// <param name="createScenario">Builds the scenario from the parsed command line (its own options included).</param>
     /// <param name="scenarioOptions">Options only this scenario has, e.g. the read pool size.</param>
     public static Command Create<TWorker>(
-        string name, string description, Func<ParseResult, ILoadScenario<TWorker>> createScenario, params Option[] scenarioOptions)
+        ILoadTarget target, string name, string description, Func<ParseResult, ILoadScenario<TWorker>> createScenario, params Option[] scenarioOptions)
     {
         var options = new SharedOptions(name);
         var command = new Command(name, description);
-        foreach (var option in options.All.Concat(scenarioOptions))
+        foreach (var option in target.Options.Concat(options.All).Concat(scenarioOptions))
         {
             command.Options.Add(option);
         }
 
-        command.SetAction((parse, cancellationToken) => RunAsync(parse, options, createScenario, cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, target, options, createScenario, cancellationToken));
         return command;
     }
 
@@ -49,17 +49,17 @@ internal static class ScenarioCommand
     }
 
     private static async Task<int> RunAsync<TWorker>(
-        ParseResult parse, SharedOptions options, Func<ParseResult, ILoadScenario<TWorker>> createScenario, CancellationToken cancellationToken)
+        ParseResult parse, ILoadTarget target, SharedOptions options, Func<ParseResult, ILoadScenario<TWorker>> createScenario, CancellationToken cancellationToken)
     {
         // First, before any client exists: where would the traffic go?
-        if (!LoopbackTarget.TryParse(parse.GetRequiredValue(options.Api), out var api, out var problem))
+        if (!target.TryResolve(parse, out var resolved, out var problem))
         {
             await Console.Error.WriteLineAsync(problem);
             return ExitCodes.RefusedTarget;
         }
 
         var settings = new RunSettings(
-            api,
+            resolved.Description,
             parse.GetValue(options.Concurrency),
             TimeSpan.FromSeconds(parse.GetValue(options.Warmup)),
             TimeSpan.FromSeconds(parse.GetValue(options.Duration)),
@@ -79,24 +79,12 @@ internal static class ScenarioCommand
         var runId = NewRunId(scenario.Name);
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{scenario.Name}: {settings.Concurrency} workers against {settings.Api}, warm-up {settings.Warmup.TotalSeconds:F0} s, measured {settings.Duration.TotalSeconds:F0} s, at most {settings.MaxRequests:N0} requests (run {runId}, seed {settings.Seed})"));
+            $"{scenario.Name}: {settings.Concurrency} workers against {settings.Target}, warm-up {settings.Warmup.TotalSeconds:F0} s, measured {settings.Duration.TotalSeconds:F0} s, at most {settings.MaxRequests:N0} requests (run {runId}, seed {settings.Seed})"));
 
-        using var http = LoopbackTarget.CreateClient(settings.Api, settings.Concurrency, settings.RequestTimeout);
         try
         {
-            if (settings.WaitReady > TimeSpan.Zero)
-            {
-                var (ready, lastProblem) = await ReadinessProbe.WaitAsync(http, settings.WaitReady, cancellationToken);
-                if (!ready)
-                {
-                    await Console.Error.WriteLineAsync(string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"The API at {settings.Api} is not ready: GET health/ready gave no 200 within {settings.WaitReady.TotalSeconds:F0} s (last: {lastProblem}). Start the cluster with cluster-config/up.sh, or pass {options.WaitReady.Name} 0 to send load anyway."));
-                    return ExitCodes.NotReady;
-                }
-            }
-
-            var context = new ScenarioContext(http, runId, settings.Concurrency, settings.Seed);
+            await using var connection = await resolved.ConnectAsync(settings, cancellationToken);
+            var context = new ScenarioContext(connection, runId, settings.Concurrency, settings.Seed);
             try
             {
                 await scenario.SetUpAsync(context, cancellationToken);
@@ -108,6 +96,7 @@ internal static class ScenarioCommand
             }
 
             var result = await LoadRunner.RunAsync(scenario, context, settings, Console.Out, cancellationToken);
+            result = result with { ScenarioParameters = [.. connection.Parameters, .. result.ScenarioParameters] };
 
             // Written even for a cancelled run: a partial report says how far it got.
             Directory.CreateDirectory(Path.GetDirectoryName(settings.ReportPath)!);
@@ -120,6 +109,11 @@ internal static class ScenarioCommand
             return result.StopReason == StopReason.Cancelled ? ExitCodes.Cancelled
                 : result.Requests == 0 || result.Failed > 0 ? ExitCodes.RequestsFailed
                 : ExitCodes.Ok;
+        }
+        catch (TargetUnavailableException exception)
+        {
+            await Console.Error.WriteLineAsync(exception.Message);
+            return exception.ExitCode;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -137,7 +131,10 @@ internal static class ScenarioCommand
     /// <summary>The command line as given, plus the seed if it was random, so the report says how to rerun it.</summary>
     private static string ReproduceCommand(RunSettings settings)
     {
-        var args = Environment.GetCommandLineArgs().Skip(1).ToList();
+        // A password given on the command line (--connection) is not written into a report.
+        var args = Environment.GetCommandLineArgs().Skip(1)
+            .Select(static arg => PasswordInConnectionString().Replace(arg, "${key}=***"))
+            .ToList();
         if (!args.Contains("--seed", StringComparer.Ordinal))
         {
             args.AddRange(["--seed", settings.Seed.ToString(CultureInfo.InvariantCulture)]);
@@ -148,6 +145,9 @@ internal static class ScenarioCommand
             : "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'");
         return "dotnet run --project load-tests/Registry.LoadTests -c Release -- " + string.Join(' ', quoted);
     }
+
+    [GeneratedRegex(@"(?<key>Password|Pwd)\s*=[^;]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PasswordInConnectionString();
 
     /// <summary>The options every scenario shares; one instance per subcommand.</summary>
     private sealed class SharedOptions
@@ -163,13 +163,6 @@ internal static class ScenarioCommand
             MustBeWithin(WaitReady, 0, 600);
             Report.DefaultValueFactory = _ => DefaultReportPath(scenario);
         }
-
-        public Option<string> Api { get; } = new("--api")
-        {
-            HelpName = "url",
-            Description = "Base URL of the registry API. Only loopback is accepted (127.0.0.0/8, localhost, [::1]).",
-            DefaultValueFactory = static _ => DefaultApi,
-        };
 
         public Option<int> Concurrency { get; } = new("--concurrency", "-c")
         {
@@ -216,7 +209,7 @@ internal static class ScenarioCommand
         public Option<int> WaitReady { get; } = new("--wait-ready")
         {
             HelpName = "seconds",
-            Description = "Seconds to wait for GET /health/ready to answer 200 before giving up; 0 skips the check.",
+            Description = "Seconds to wait for the target to be ready (API: GET /health/ready answers 200; cluster: an active gateway) before giving up; 0 skips the API check.",
             DefaultValueFactory = static _ => 10,
         };
 
@@ -232,7 +225,7 @@ internal static class ScenarioCommand
             Description = "Markdown report to write (its folder is created).",
         };
 
-        public IEnumerable<Option> All => [Api, Concurrency, Duration, Warmup, MaxRequests, Block, Timeout, WaitReady, Seed, Report];
+        public IEnumerable<Option> All => [Concurrency, Duration, Warmup, MaxRequests, Block, Timeout, WaitReady, Seed, Report];
 
         /// <summary>
         /// <c>load-tests/reports/{scenario}.md</c> of the repository we run in (found from the current folder,

@@ -38,7 +38,7 @@ internal sealed class ReadScenario(int poolSize) : ILoadScenario<ReadScenario.Wo
         ScenarioCommand.MustBeWithin(poolSizeOption, 1, 100_000);
 
         return ScenarioCommand.Create(
-            ScenarioName, ScenarioDescription, parse => new ReadScenario(parse.GetValue(poolSizeOption)), poolSizeOption);
+            new ApiTarget(), ScenarioName, ScenarioDescription, parse => new ReadScenario(parse.GetValue(poolSizeOption)), poolSizeOption);
     }
 
     public async ValueTask SetUpAsync(ScenarioContext context, CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ internal sealed class RegisterScenario : ILoadScenario<RegisterScenario.Worker>
     public string Description => ScenarioDescription;
 
     public static Command CreateCommand() =>
-        ScenarioCommand.Create(ScenarioName, ScenarioDescription, static _ => new RegisterScenario());
+        ScenarioCommand.Create(new ApiTarget(), ScenarioName, ScenarioDescription, static _ => new RegisterScenario());
 
     public ValueTask SetUpAsync(ScenarioContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 

@@ -32,6 +32,9 @@ internal readonly record struct RequestOutcome(OutcomeKind Kind, string Label, s
 
     public static RequestOutcome Success(HttpStatusCode status) => new(OutcomeKind.Succeeded, StatusLabel(status));
 
+    /// <summary>A grain call gave the expected answer; <paramref name="label"/> names it (e.g. <c>Registered</c>).</summary>
+    public static RequestOutcome Success(string label) => new(OutcomeKind.Succeeded, label);
+
     /// <summary>The API answered with an unexpected status; <paramref name="body"/> is usually RFC 7807 problem details.</summary>
     public static RequestOutcome UnexpectedStatus(HttpStatusCode status, string? body) =>
         new(OutcomeKind.Rejected, StatusLabel(status), Shorten(body));
