@@ -1,9 +1,14 @@
+using System.Text.Json.Serialization;
 using Registry.Contracts.Identity;
 
 namespace Registry.Contracts.Residents;
 
-/// <summary>A person as the registry holds them. The citizen grain under <see cref="PersonalIdNumber"/> owns it.</summary>
-/// <param name="PersonalIdNumber">The number for life.</param>
+/// <summary>
+/// A person as the registry holds them; the citizen grain under <see cref="PersonalIdNumber"/> owns it.
+/// Serialised with Orleans ids and stored as JSON by property name: members are only ever added, with new ids,
+/// so a record stored by an earlier version reads with the new members at their defaults.
+/// </summary>
+/// <param name="PersonalIdNumber">The number for life (a new one only when a corrected birth date or sex contradicts it).</param>
 /// <param name="FullName">Full name in Vietnamese, Unicode NFC.</param>
 /// <param name="BirthDate">Date of birth.</param>
 /// <param name="Sex">Sex.</param>
@@ -18,4 +23,146 @@ public sealed record ResidentRecord(
     [property: Id(3)] Sex Sex,
     [property: Id(4)] string BirthRegistrationProvince,
     [property: Id(5)] string PermanentResidenceProvince,
-    [property: Id(6)] DateTimeOffset RegisteredAt);
+    [property: Id(6)] DateTimeOffset RegisteredAt)
+{
+    /// <summary>Other names the person is known by (alias, religious name), each NFC; empty when none.</summary>
+    [Id(7)]
+    public IReadOnlyList<string> OtherNames { get; init; } = [];
+
+    /// <summary>Hometown (quê quán) as written on documents; null when not declared.</summary>
+    [Id(8)]
+    public string? Hometown { get; init; }
+
+    /// <summary>Ethnic group, e.g. "Kinh"; null when not declared.</summary>
+    [Id(9)]
+    public string? Ethnicity { get; init; }
+
+    /// <summary>Religion, e.g. "Không" (none) or "Phật giáo"; null when not declared.</summary>
+    [Id(10)]
+    public string? Religion { get; init; }
+
+    /// <summary>Nationality status; records stored before it existed are Vietnamese.</summary>
+    [Id(11)]
+    public NationalityStatus Nationality { get; init; } = NationalityStatus.Vietnamese;
+
+    /// <summary>The identity certificate of a person of undetermined nationality (Law 26/2023 Art. 30); kept after confirmation.</summary>
+    [Id(12)]
+    public IdentityCertificate? IdentityCertificate { get; init; }
+
+    /// <summary>Mother, father, spouse and guardian, by personal ID number.</summary>
+    [Id(13)]
+    public FamilyLinks Family { get; init; } = FamilyLinks.None;
+
+    /// <summary>The death, once recorded; from then on the record is closed for everything except corrections.</summary>
+    [Id(14)]
+    public DeathRecord? Death { get; init; }
+
+    /// <summary>Street address of the permanent residence within <see cref="PermanentResidenceProvince"/>; null when not declared.</summary>
+    [Id(15)]
+    public string? PermanentAddress { get; init; }
+
+    /// <summary>The number this person held before a corrected birth date or sex required a new one; null when none.</summary>
+    [Id(16)]
+    public PersonalIdNumber? PreviousNumber { get; init; }
+
+    /// <summary>Whether the person is alive (no death recorded).</summary>
+    [JsonIgnore]
+    public bool IsAlive => Death is null;
+
+    /// <inheritdoc />
+    public bool Equals(ResidentRecord? other) =>
+        other is not null
+        && PersonalIdNumber == other.PersonalIdNumber
+        && FullName == other.FullName
+        && BirthDate == other.BirthDate
+        && Sex == other.Sex
+        && BirthRegistrationProvince == other.BirthRegistrationProvince
+        && PermanentResidenceProvince == other.PermanentResidenceProvince
+        && RegisteredAt == other.RegisteredAt
+        && OtherNames.SequenceEqual(other.OtherNames)
+        && Hometown == other.Hometown
+        && Ethnicity == other.Ethnicity
+        && Religion == other.Religion
+        && Nationality == other.Nationality
+        && IdentityCertificate == other.IdentityCertificate
+        && Family == other.Family
+        && Death == other.Death
+        && PermanentAddress == other.PermanentAddress
+        && PreviousNumber == other.PreviousNumber;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(PersonalIdNumber, FullName, BirthDate, Sex, Death);
+}
+
+/// <summary>Nationality status of a person in the registry.</summary>
+[GenerateSerializer, Alias("registry.NationalityStatus")]
+public enum NationalityStatus
+{
+    /// <summary>A Vietnamese citizen.</summary>
+    Vietnamese = 0,
+
+    /// <summary>Of Vietnamese origin, nationality undetermined (Law 26/2023 Art. 30): holds an identity certificate and a number.</summary>
+    UndeterminedVietnameseOrigin = 1,
+
+    /// <summary>A foreign national residing long-term.</summary>
+    ForeignLongTermResident = 2,
+}
+
+/// <summary>
+/// The identity certificate (giấy chứng nhận căn cước) of a person of Vietnamese origin whose nationality is
+/// undetermined, issued after six consecutive months living in one commune (Law on Identification 26/2023 Art. 30).
+/// </summary>
+/// <param name="IssuedOn">Date of issue.</param>
+/// <param name="Commune">The commune or ward where the person has lived, as named by the issuing office.</param>
+/// <param name="LivingInCommuneSince">Since when the person has lived there without interruption.</param>
+[GenerateSerializer, Immutable, Alias("registry.IdentityCertificate")]
+public sealed record IdentityCertificate(
+    [property: Id(0)] DateOnly IssuedOn,
+    [property: Id(1)] string Commune,
+    [property: Id(2)] DateOnly LivingInCommuneSince);
+
+/// <summary>Links to family members and a guardian, each the personal ID number of a person in the registry.</summary>
+[GenerateSerializer, Immutable, Alias("registry.FamilyLinks")]
+public sealed record FamilyLinks(
+    [property: Id(0)] PersonalIdNumber? Mother,
+    [property: Id(1)] PersonalIdNumber? Father,
+    [property: Id(2)] PersonalIdNumber? Spouse,
+    [property: Id(3)] PersonalIdNumber? Guardian)
+{
+    /// <summary>No links.</summary>
+    public static FamilyLinks None { get; } = new(null, null, null, null);
+
+    /// <summary>The links that are set, with the API's field name of each.</summary>
+    public IEnumerable<(string Field, PersonalIdNumber Number)> Declared()
+    {
+        if (Mother is { } mother)
+        {
+            yield return ("mother", mother);
+        }
+
+        if (Father is { } father)
+        {
+            yield return ("father", father);
+        }
+
+        if (Spouse is { } spouse)
+        {
+            yield return ("spouse", spouse);
+        }
+
+        if (Guardian is { } guardian)
+        {
+            yield return ("guardian", guardian);
+        }
+    }
+}
+
+/// <summary>A recorded death.</summary>
+/// <param name="Date">Date of death.</param>
+/// <param name="Place">Place of death as written on the death certificate.</param>
+/// <param name="DocumentReference">Reference of the death certificate or court decision.</param>
+[GenerateSerializer, Immutable, Alias("registry.DeathRecord")]
+public sealed record DeathRecord(
+    [property: Id(0)] DateOnly Date,
+    [property: Id(1)] string Place,
+    [property: Id(2)] string DocumentReference);

@@ -1,0 +1,142 @@
+using Registry.Contracts.Access;
+
+namespace Registry.Contracts.Residents;
+
+/// <summary>
+/// Correct fields of a person's record. Every correction needs a reason and the supporting document, and is
+/// kept in the person's history. Birth date and sex may only be corrected by a central administrator.
+/// </summary>
+/// <param name="AmendmentId">Idempotency key: repeating the amendment with it has the effect of one.</param>
+/// <param name="Actor">Who corrects.</param>
+/// <param name="Reason">Why, in words; required.</param>
+/// <param name="DocumentReference">Reference of the supporting document (decision, certificate, court ruling); required.</param>
+/// <param name="Changes">The fields to set, at least one, each once.</param>
+[GenerateSerializer, Immutable, Alias("registry.AmendResident")]
+public sealed record AmendResident(
+    [property: Id(0)] string AmendmentId,
+    [property: Id(1)] Actor Actor,
+    [property: Id(2)] string Reason,
+    [property: Id(3)] string DocumentReference,
+    [property: Id(4)] IReadOnlyList<FieldChange> Changes)
+{
+    /// <summary>Whether <paramref name="other"/> is the same amendment.</summary>
+    public bool Equals(AmendResident? other) =>
+        other is not null
+        && AmendmentId == other.AmendmentId
+        && Actor == other.Actor
+        && Reason == other.Reason
+        && DocumentReference == other.DocumentReference
+        && Changes.SequenceEqual(other.Changes);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(AmendmentId, Reason, DocumentReference);
+}
+
+/// <summary>
+/// A new value for one field, in the API's text form: names and text as written, dates yyyy-MM-dd, sex
+/// "male"/"female", links as 12-digit numbers, other names separated by ";". Null clears an optional field.
+/// </summary>
+/// <param name="Field">The API's camelCase field name, e.g. "fullName", "birthDate", "spouse".</param>
+/// <param name="Value">The new value, or null to clear.</param>
+[GenerateSerializer, Immutable, Alias("registry.FieldChange")]
+public sealed record FieldChange([property: Id(0)] string Field, [property: Id(1)] string? Value);
+
+/// <summary>Record a person's death. The record is then closed for everything except corrections, and counts follow.</summary>
+/// <param name="OperationId">Idempotency key.</param>
+/// <param name="Actor">Who records it.</param>
+/// <param name="Date">Date of death, not before birth nor after today.</param>
+/// <param name="Place">Place of death.</param>
+/// <param name="DocumentReference">Reference of the death certificate or court decision.</param>
+[GenerateSerializer, Immutable, Alias("registry.RecordDeath")]
+public sealed record RecordDeath(
+    [property: Id(0)] string OperationId,
+    [property: Id(1)] Actor Actor,
+    [property: Id(2)] DateOnly Date,
+    [property: Id(3)] string Place,
+    [property: Id(4)] string DocumentReference);
+
+/// <summary>What became of an amendment or a death record.</summary>
+[GenerateSerializer, Immutable, Alias("registry.ChangeOutcome")]
+public abstract record ChangeOutcome;
+
+/// <summary>The change is applied (or was, by an earlier request with the same id when <paramref name="Replayed"/>).</summary>
+/// <param name="Resident">The record after the change. Its number differs from the one addressed when a correction required a new number.</param>
+/// <param name="Replayed">True when an earlier request with the same id did it.</param>
+[GenerateSerializer, Immutable, Alias("registry.ChangeOutcome.Changed")]
+public sealed record Changed([property: Id(0)] ResidentRecord Resident, [property: Id(1)] bool Replayed) : ChangeOutcome;
+
+/// <summary>The change was refused and nothing changed.</summary>
+/// <param name="Kind">Why, in the terms of an HTTP status.</param>
+/// <param name="Title">One sentence for the caller.</param>
+/// <param name="Errors">The fields concerned, with a message each.</param>
+[GenerateSerializer, Immutable, Alias("registry.ChangeOutcome.ChangeRefused")]
+public sealed record ChangeRefused(
+    [property: Id(0)] RefusalKind Kind,
+    [property: Id(1)] string Title,
+    [property: Id(2)] FieldError[] Errors) : ChangeOutcome;
+
+/// <summary>Kinds of refusal.</summary>
+[GenerateSerializer, Alias("registry.RefusalKind")]
+public enum RefusalKind
+{
+    /// <summary>A field is missing or not acceptable (400).</summary>
+    Invalid = 0,
+
+    /// <summary>Nobody holds the number (404).</summary>
+    NotFound = 1,
+
+    /// <summary>The actor's role does not allow it (403).</summary>
+    Forbidden = 2,
+
+    /// <summary>The record's state does not allow it, or the id was used for another request (409).</summary>
+    Conflict = 3,
+}
+
+/// <summary>One entry of a person's history: one field changed by one operation.</summary>
+/// <param name="OperationId">The registration key, amendment id or death operation id.</param>
+/// <param name="Kind">What kind of operation.</param>
+/// <param name="At">When the registry applied it.</param>
+/// <param name="Actor">Who asked for it.</param>
+/// <param name="Field">The API's field name.</param>
+/// <param name="OldValue">The value before, in the API's text form; null when unset.</param>
+/// <param name="NewValue">The value after; null when cleared.</param>
+/// <param name="Reason">The stated reason, for amendments.</param>
+/// <param name="DocumentReference">The supporting document.</param>
+[GenerateSerializer, Immutable, Alias("registry.ResidentChange")]
+public sealed record ResidentChange(
+    [property: Id(0)] string OperationId,
+    [property: Id(1)] ResidentChangeKind Kind,
+    [property: Id(2)] DateTimeOffset At,
+    [property: Id(3)] Actor Actor,
+    [property: Id(4)] string Field,
+    [property: Id(5)] string? OldValue,
+    [property: Id(6)] string? NewValue,
+    [property: Id(7)] string? Reason,
+    [property: Id(8)] string? DocumentReference);
+
+/// <summary>Kinds of operations in a person's history.</summary>
+[GenerateSerializer, Alias("registry.ResidentChangeKind")]
+public enum ResidentChangeKind
+{
+    /// <summary>The person was registered.</summary>
+    Registration = 0,
+
+    /// <summary>A field was corrected.</summary>
+    Amendment = 1,
+
+    /// <summary>The death was recorded.</summary>
+    Death = 2,
+
+    /// <summary>A corrected birth date or sex required a new number; the old one resolves to it.</summary>
+    NumberChange = 3,
+}
+
+/// <summary>The numbers of one person: the one asked about, the current one, and those it replaced.</summary>
+/// <param name="Requested">The number asked about.</param>
+/// <param name="Current">The number the person holds now.</param>
+/// <param name="Previous">Numbers the person held before, oldest first.</param>
+[GenerateSerializer, Immutable, Alias("registry.NumberLineage")]
+public sealed record NumberLineage(
+    [property: Id(0)] Identity.PersonalIdNumber Requested,
+    [property: Id(1)] Identity.PersonalIdNumber Current,
+    [property: Id(2)] Identity.PersonalIdNumber[] Previous);
