@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Registry.Contracts;
+using Registry.Contracts.Access;
 using Registry.Contracts.Residents;
 using Registry.LoadTests.Running;
 
@@ -38,7 +39,11 @@ internal sealed class RegisterGrainsScenario : ILoadScenario<RegisterGrainsScena
         var resident = worker.People.Next();
         var key = worker.Keys.Next();
         var command = new RegisterResident(
-            key, resident.FullName, resident.BirthDate, resident.Sex == "female" ? Sex.Female : Sex.Male, resident.BirthRegistrationProvince);
+            key, resident.FullName, resident.BirthDate, resident.Sex == "female" ? Sex.Female : Sex.Male, resident.BirthRegistrationProvince)
+        {
+            // Grain calls are trusted: the load generator acts as a central administrator.
+            Actor = new Actor("load-test", ActorRole.CentralAdministrator, null),
+        };
 
         // Orleans calls take no token; the client's response timeout (--timeout) bounds them.
         var outcome = await worker.Grains.Registration(key).RegisterAsync(command);

@@ -65,11 +65,33 @@ public readonly record struct PersonalIdNumber
     }
 
     /// <summary>Whether the sex/century and year digits agree with this birth date and sex.</summary>
-    public bool IsConsistentWith(DateOnly birthDate, Sex sex)
+    public bool IsConsistentWith(DateOnly birthDate, Sex sex) => ContradictionWith(birthDate, sex) is null;
+
+    /// <summary>
+    /// Why the number cannot belong to a person of this birth date and sex, or null when its sex/century digit
+    /// (Decree 137/2015 Art. 7) and year digits agree with them.
+    /// </summary>
+    public string? ContradictionWith(DateOnly birthDate, Sex sex)
     {
-        var (encodedSex, centuryStart) = SexCenturyDigit.Decode(Value[3] - '0');
-        var year = centuryStart + int.Parse(Value.AsSpan(4, 2), CultureInfo.InvariantCulture);
-        return encodedSex == sex && year == birthDate.Year;
+        var digit = Value[3] - '0';
+        var (encodedSex, centuryStart) = SexCenturyDigit.Decode(digit);
+        var yearDigits = int.Parse(Value.AsSpan(4, 2), CultureInfo.InvariantCulture);
+        var meaning = string.Create(CultureInfo.InvariantCulture,
+            $"digit 4 is {digit}: {(encodedSex == Sex.Female ? "female" : "male")}, born {centuryStart}–{centuryStart + 99}");
+        if (encodedSex != sex)
+        {
+            return $"The number's {meaning}, but the declared sex is {(sex == Sex.Female ? "female" : "male")}.";
+        }
+
+        if (birthDate.Year < centuryStart || birthDate.Year > centuryStart + 99)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"The number's {meaning}, but the declared birth year is {birthDate.Year}.");
+        }
+
+        return birthDate.Year % 100 == yearDigits
+            ? null
+            : string.Create(CultureInfo.InvariantCulture,
+                $"The number's year digits are {Value.AsSpan(4, 2)}, but the declared birth year is {birthDate.Year}.");
     }
 
     /// <inheritdoc />

@@ -24,6 +24,9 @@ public enum ResidentCountReason
 {
     /// <summary>A newly registered person takes up permanent residence here.</summary>
     Registration = 0,
+
+    /// <summary>A resident died.</summary>
+    Death = 1,
 }
 
 /// <summary>A +1 or −1 on a province's resident count, identified by <paramref name="OperationId"/>.</summary>

@@ -3,18 +3,41 @@ using Orleans.Concurrency;
 namespace Registry.Contracts.Residents;
 
 /// <summary>
-/// One person, keyed by their 12-digit personal ID number: the source of truth for their record.
-/// Named after the design's Citizen grain; it also holds people whose nationality is undetermined.
+/// One person, keyed by their 12-digit personal ID number: the source of truth for their record and its history.
+/// Named after the design's Citizen grain; it also holds people whose nationality is undetermined. A number
+/// replaced by a new one keeps resolving to it: reads and changes sent to the old number reach the person.
 /// </summary>
 public interface ICitizenGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Records a newly registered person under this number and counts them in their province. Repeating
-    /// the call with the same record is harmless; a different record for a taken number is refused.
+    /// Records a newly registered person under this number and counts them in their province. Repeating the call
+    /// with the same record is harmless.
     /// </summary>
-    Task<ResidentRecord> CreateAsync(ResidentRecord record);
+    /// <returns>True when the number holds this record; false when it already holds somebody else (nothing changed).</returns>
+    Task<bool> CreateAsync(ResidentRecord record, ResidentChange registration);
 
-    /// <summary>The person's record, or null when nobody holds this number.</summary>
+    /// <summary>The person's current record (under their current number), or null when nobody holds this number.</summary>
     [ReadOnly]
     Task<ResidentRecord?> GetAsync();
+
+    /// <summary>The person's history, oldest first; empty when nobody holds this number.</summary>
+    [ReadOnly]
+    Task<ResidentChange[]> GetHistoryAsync();
+
+    /// <summary>The number asked about, the current one, and the earlier ones; null when nobody holds this number.</summary>
+    [ReadOnly]
+    Task<NumberLineage?> GetNumbersAsync();
+
+    /// <summary>Corrects fields; issues a new number when a corrected birth date or sex contradicts this one.</summary>
+    Task<ChangeOutcome> AmendAsync(AmendResident command);
+
+    /// <summary>Records the person's death and takes them out of their province's resident count.</summary>
+    Task<ChangeOutcome> RecordDeathAsync(RecordDeath command);
+
+    /// <summary>
+    /// Takes over a person whose old number a correction made inconsistent: this grain's number is the new one.
+    /// Called by the old number's grain only; repeating it is harmless.
+    /// </summary>
+    /// <returns>True when this number holds the person; false when it already holds somebody else.</returns>
+    Task<bool> AdoptAsync(ResidentRecord record, ResidentChange[] history);
 }

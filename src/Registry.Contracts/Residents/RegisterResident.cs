@@ -117,6 +117,10 @@ public sealed record DuplicateCandidatesFound([property: Id(0)] DuplicateCandida
 [GenerateSerializer, Immutable, Alias("registry.RegistrationOutcome.NumberTaken")]
 public sealed record NumberTaken([property: Id(0)] PersonalIdNumber PersonalIdNumber) : RegistrationOutcome;
 
+/// <summary>The actor may not register this person (their role, or another province's birth); nothing changed.</summary>
+[GenerateSerializer, Immutable, Alias("registry.RegistrationOutcome.RegistrationForbidden")]
+public sealed record RegistrationForbidden([property: Id(0)] string Reason) : RegistrationOutcome;
+
 /// <summary>A person already in the registry who may be the one being registered.</summary>
 [GenerateSerializer, Immutable, Alias("registry.DuplicateCandidate")]
 public sealed record DuplicateCandidate(

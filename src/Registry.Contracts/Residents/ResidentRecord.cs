@@ -61,9 +61,9 @@ public sealed record ResidentRecord(
     [Id(15)]
     public string? PermanentAddress { get; init; }
 
-    /// <summary>The number this person held before a corrected birth date or sex required a new one; null when none.</summary>
+    /// <summary>Numbers this person held before corrected birth dates or sexes required new ones, oldest first.</summary>
     [Id(16)]
-    public PersonalIdNumber? PreviousNumber { get; init; }
+    public IReadOnlyList<PersonalIdNumber> PreviousNumbers { get; init; } = [];
 
     /// <summary>Whether the person is alive (no death recorded).</summary>
     [JsonIgnore]
@@ -88,7 +88,7 @@ public sealed record ResidentRecord(
         && Family == other.Family
         && Death == other.Death
         && PermanentAddress == other.PermanentAddress
-        && PreviousNumber == other.PreviousNumber;
+        && PreviousNumbers.SequenceEqual(other.PreviousNumbers);
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(PersonalIdNumber, FullName, BirthDate, Sex, Death);

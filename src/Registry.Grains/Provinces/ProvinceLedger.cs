@@ -41,6 +41,7 @@ public sealed class ProvinceLedger(NpgsqlDataSource database)
     private static string ReasonName(ResidentCountReason reason) => reason switch
     {
         ResidentCountReason.Registration => "registration",
+        ResidentCountReason.Death => "death",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Unknown reason."),
     };
 }

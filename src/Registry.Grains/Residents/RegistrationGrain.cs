@@ -16,15 +16,19 @@ public sealed record RegistrationState(RegisterResident? Request, ResidentRecord
 }
 
 /// <summary>
-/// Turns a registration request into a person, once per idempotency key: validate, allocate a number and
-/// store it with the request (the intent), then have the citizen grain create the record. Every step after
-/// the intent is idempotent, so a retry with the same key resumes where a failed attempt stopped.
+/// Turns a registration request into a person, once per idempotency key: validate, check links and duplicate
+/// candidates, take a number (allocated, or the one issued before the registry) and store it with the request
+/// (the intent), then have the citizen grain create the record. Every step after the intent is idempotent, so a
+/// retry with the same key resumes where a failed attempt stopped.
 /// </summary>
 public sealed class RegistrationGrain(
     [PersistentState(RegistryStorage.RegistrationState, RegistryStorage.Name)] IPersistentState<RegistrationState> state,
     TimeProvider time)
     : Grain, IRegistrationGrain
 {
+    // A freshly allocated number is held by an imported person only by coincidence; more than a few in a row means a fault.
+    private const int MaxAllocationAttempts = 10;
+
     /// <inheritdoc />
     public async Task<RegistrationOutcome> RegisterAsync(RegisterResident command)
     {
@@ -40,6 +44,11 @@ public sealed class RegistrationGrain(
             throw new ArgumentException("The command's idempotency key does not match this grain's key.", nameof(command));
         }
 
+        if (RegistrationRules.CheckRegistrar(request.Actor!, request.BirthRegistrationProvince) is { } forbidden)
+        {
+            return new RegistrationForbidden(forbidden);
+        }
+
         var replayed = state.State.Request is not null;
         if (replayed && state.State.Request != request)
         {
@@ -48,24 +57,82 @@ public sealed class RegistrationGrain(
 
         if (state.State.Resident is null)
         {
-            var prefix = IdNumberPrefix.For(request.BirthRegistrationProvince, request.Sex, request.BirthDate);
-            var number = await GrainFactory.IdNumberAllocator(prefix).AllocateAsync();
-            var resident = new ResidentRecord(
-                number,
-                request.FullName,
-                request.BirthDate,
-                request.Sex,
-                request.BirthRegistrationProvince,
-                // Until residence is modelled, a newly registered person lives where the birth was registered.
-                PermanentResidenceProvince: request.BirthRegistrationProvince,
-                RegisteredAt: time.GetUtcNow());
+            if (await MissingLinksAsync(request) is { } missing)
+            {
+                return missing;
+            }
 
-            // A crash before this write wastes the number (a gap); after it, every retry reuses it.
-            state.State = new RegistrationState(request, resident);
-            await state.WriteStateAsync();
+            if (request.IssuedNumber is { } issued && await GrainFactory.Citizen(issued).GetAsync() is not null)
+            {
+                return new NumberTaken(issued);
+            }
+
+            // A crash before this write wastes an allocated number (a gap); after it, every retry reuses it.
+            await StoreIntentAsync(request, request.IssuedNumber ?? await AllocateAsync(request));
         }
 
-        var created = await GrainFactory.Citizen(state.State.Resident!.PersonalIdNumber).CreateAsync(state.State.Resident);
-        return new Registered(created, replayed);
+        for (var attempt = 1; ; attempt++)
+        {
+            var resident = state.State.Resident!;
+            var registration = new ResidentChange(request.IdempotencyKey, ResidentChangeKind.Registration, resident.RegisteredAt, request.Actor!,
+                ResidentFields.Record, null, resident.PersonalIdNumber.Value, null, null);
+            if (await GrainFactory.Citizen(resident.PersonalIdNumber).CreateAsync(resident, registration))
+            {
+                return new Registered(resident, replayed);
+            }
+
+            if (request.IssuedNumber is not null)
+            {
+                // Taken between the check above and now; the stored intent keeps answering so for this key.
+                return new NumberTaken(resident.PersonalIdNumber);
+            }
+
+            // The allocated number belongs to a person imported with a number issued before the registry.
+            if (attempt == MaxAllocationAttempts)
+            {
+                throw new InvalidOperationException($"{MaxAllocationAttempts} numbers allocated for registration {request.IdempotencyKey} were all held by other people.");
+            }
+
+            await StoreIntentAsync(request, await AllocateAsync(request));
+        }
+    }
+
+    private async Task<Rejected?> MissingLinksAsync(RegisterResident request)
+    {
+        var errors = new FieldErrors();
+        foreach (var (field, number) in request.Family.Declared())
+        {
+            errors.Add(field, await GrainFactory.Citizen(number).GetAsync() is null ? $"No person holds the personal ID number {number}." : null);
+        }
+
+        return errors.Any ? new Rejected(errors.ToArray()) : null;
+    }
+
+    private Task<PersonalIdNumber> AllocateAsync(RegisterResident request) =>
+        GrainFactory.IdNumberAllocator(IdNumberPrefix.For(request.BirthRegistrationProvince, request.Sex, request.BirthDate)).AllocateAsync();
+
+    private async Task StoreIntentAsync(RegisterResident request, PersonalIdNumber number)
+    {
+        var resident = new ResidentRecord(
+            number,
+            request.FullName,
+            request.BirthDate,
+            request.Sex,
+            request.BirthRegistrationProvince,
+            // Until residence is modelled, a newly registered person lives where the birth was registered.
+            PermanentResidenceProvince: request.BirthRegistrationProvince,
+            RegisteredAt: state.State.Resident?.RegisteredAt ?? time.GetUtcNow())
+        {
+            OtherNames = request.OtherNames,
+            Hometown = request.Hometown,
+            Ethnicity = request.Ethnicity,
+            Religion = request.Religion,
+            Nationality = request.Nationality,
+            IdentityCertificate = request.IdentityCertificate,
+            Family = request.Family,
+            PermanentAddress = request.PermanentAddress,
+        };
+        state.State = new RegistrationState(request, resident);
+        await state.WriteStateAsync();
     }
 }

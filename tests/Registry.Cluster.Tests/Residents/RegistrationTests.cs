@@ -34,7 +34,7 @@ public sealed class RegistrationTests(RegistrationClusterFixture fixture) : ICla
 
         await Parallel.ForEachAsync(Enumerable.Range(0, people), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
         {
-            var command = new RegisterResident($"{run}-{i}", $"Trần Văn Bình {i}", birthDate, Sex.Male, province);
+            var command = new RegisterResident($"{run}-{i}", $"Trần Văn Bình {i}", birthDate, Sex.Male, province) { Actor = TestActors.Administrator };
             var outcome = await _client.Registration(command.IdempotencyKey).RegisterAsync(command);
             numbers.Add(Assert.IsType<Registered>(outcome).Resident.PersonalIdNumber);
         });
@@ -108,7 +108,7 @@ public sealed class RegistrationTests(RegistrationClusterFixture fixture) : ICla
     [InlineData("birthRegistrationProvince", "Lý Thường Kiệt", "1990-01-01", Sex.Male, "01")]
     public async Task Invalid_registrations_are_rejected_and_store_nothing(string field, string name, string birthDate, Sex sex, string province)
     {
-        var command = new RegisterResident(Guid.NewGuid().ToString("N"), name, DateOnly.Parse(birthDate, System.Globalization.CultureInfo.InvariantCulture), sex, province);
+        var command = new RegisterResident(Guid.NewGuid().ToString("N"), name, DateOnly.Parse(birthDate, System.Globalization.CultureInfo.InvariantCulture), sex, province) { Actor = TestActors.Administrator };
         var rows = await StoredStatesAsync();
         var ledger = await LedgerRowsAsync();
 
@@ -154,7 +154,12 @@ public sealed class RegistrationTests(RegistrationClusterFixture fixture) : ICla
         var record = new ResidentRecord(number, "Hoàng Thị Lan", new DateOnly(1970, 1, 1), Sex.Female, "004", "004", DateTimeOffset.UtcNow);
         var storage = fixture.SiloService<IGrainStorage>(RegistryStorage.Name);
         await storage.WriteStateAsync(RegistryStorage.CitizenState, GrainId.Create("citizen", number.Value),
-            new GrainState<CitizenState>(new CitizenState(record, ProvinceCountPending: true)));
+            new GrainState<CitizenState>(new CitizenState
+            {
+                Resident = record,
+                Version = 1,
+                PendingCounts = [new ResidentCountChange($"registration:{number}", number, +1, ResidentCountReason.Registration)],
+            }));
         var before = await ResidentsAsync("004");
 
         Assert.Equal(record, await _client.Citizen(number).GetAsync());
@@ -227,7 +232,7 @@ public sealed class RegistrationTests(RegistrationClusterFixture fixture) : ICla
         Assert.Contains("1,000,000", refused.Message, StringComparison.Ordinal);
         Assert.Equal(left, last.Distinct().Count());
 
-        var command = new RegisterResident(Guid.NewGuid().ToString("N"), "Trịnh Công Sơn", birthDate, Sex.Male, "010");
+        var command = new RegisterResident(Guid.NewGuid().ToString("N"), "Trịnh Công Sơn", birthDate, Sex.Male, "010") { Actor = TestActors.Administrator };
         var rows = await StoredStatesAsync();
         await Assert.ThrowsAsync<IdNumberPrefixExhaustedException>(() => _client.Registration(command.IdempotencyKey).RegisterAsync(command));
         Assert.Equal(rows, await StoredStatesAsync());

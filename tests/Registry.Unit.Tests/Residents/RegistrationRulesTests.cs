@@ -90,6 +90,76 @@ public sealed class RegistrationRulesTests
         var (normalised, errors) = RegistrationRules.Check(command, Today);
 
         Assert.Null(normalised);
-        Assert.Equal(["idempotencyKey", "fullName", "birthDate", "sex", "birthRegistrationProvince"], errors.Select(e => e.Field));
+        Assert.Equal(["idempotencyKey", "fullName", "birthDate", "sex", "birthRegistrationProvince", "actor"], errors.Select(e => e.Field));
+    }
+
+    private static readonly Registry.Contracts.Access.Actor Officer = new("officer-1", Registry.Contracts.Access.ActorRole.ProvincialOfficer, "001");
+
+    private static RegisterResident Valid => new("key-1", "Nguyễn Thị Ánh", new DateOnly(1990, 5, 17), Sex.Female, "001") { Actor = Officer };
+
+    /// <summary>A registration names who registers.</summary>
+    [Fact]
+    public void A_registration_needs_its_actor() =>
+        Assert.Equal(["actor"], RegistrationRules.Check(Valid with { Actor = null }, Today).Errors.Select(e => e.Field));
+
+    /// <summary>A number issued before the registry must agree with the declared province, sex, century and year.</summary>
+    [Theory]
+    [InlineData("001190123456", null)]
+    [InlineData("079190123456", "not the birth registration province")]
+    [InlineData("001090123456", "declared sex is female")]
+    [InlineData("001390123456", "declared birth year is 1990")]
+    [InlineData("001191123456", "year digits are 91")]
+    public void An_issued_number_must_agree_with_the_declared_details(string number, string? reason)
+    {
+        Assert.True(Registry.Contracts.Identity.PersonalIdNumber.TryParse(number, out var issued, out _));
+
+        var errors = RegistrationRules.Check(Valid with { IssuedNumber = issued }, Today).Errors;
+
+        if (reason is null)
+        {
+            Assert.Empty(errors);
+        }
+        else
+        {
+            Assert.Contains(reason, Assert.Single(errors, e => e.Field == "issuedNumber").Message, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// A person of undetermined nationality is registered with an identity certificate issued after six
+    /// consecutive months in one commune (Law 26/2023 Art. 30); nobody else carries one.
+    /// </summary>
+    [Fact]
+    public void Undetermined_nationality_needs_a_certificate_after_six_months_in_a_commune()
+    {
+        var undetermined = Valid with { Nationality = NationalityStatus.UndeterminedVietnameseOrigin };
+        var certificate = new IdentityCertificate(new DateOnly(2026, 7, 1), " Xã Tân Thạnh ", new DateOnly(2026, 1, 1));
+
+        Assert.Equal(["identityCertificate"], RegistrationRules.Check(undetermined, Today).Errors.Select(e => e.Field));
+        Assert.Equal("Xã Tân Thạnh", RegistrationRules.Check(undetermined with { IdentityCertificate = certificate }, Today).Normalised!.IdentityCertificate!.Commune);
+        Assert.Contains("6 consecutive months", RegistrationRules.Check(undetermined with { IdentityCertificate = certificate with { LivingInCommuneSince = new DateOnly(2026, 1, 2) } }, Today).Errors.Single().Message, StringComparison.Ordinal);
+        Assert.Equal(["identityCertificate"], RegistrationRules.Check(Valid with { IdentityCertificate = certificate }, Today).Errors.Select(e => e.Field));
+    }
+
+    /// <summary>Other names and optional texts are normalised like names; empty or invisible characters are refused.</summary>
+    [Fact]
+    public void Optional_texts_are_normalised_or_refused()
+    {
+        var decomposed = "Ánh".Normalize(NormalizationForm.FormD);
+
+        var (normalised, _) = RegistrationRules.Check(Valid with { OtherNames = [decomposed], Hometown = " Hà Nội ", Religion = null }, Today);
+
+        Assert.Equal(["Ánh"], normalised!.OtherNames);
+        Assert.Equal(("Hà Nội", (string?)null), (normalised.Hometown, normalised.Religion));
+        Assert.Equal(["otherNames", "ethnicity"], RegistrationRules.Check(Valid with { OtherNames = [""], Ethnicity = "Kinh\u0000" }, Today).Errors.Select(e => e.Field));
+    }
+
+    /// <summary>Provincial officers register people born in their province; ministries do not register.</summary>
+    [Fact]
+    public void Officers_register_for_their_own_province()
+    {
+        Assert.Null(RegistrationRules.CheckRegistrar(Officer, "001"));
+        Assert.NotNull(RegistrationRules.CheckRegistrar(Officer, "079"));
+        Assert.NotNull(RegistrationRules.CheckRegistrar(new("moh", Registry.Contracts.Access.ActorRole.MinistryPartner, null), "001"));
     }
 }

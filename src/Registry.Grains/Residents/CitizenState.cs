@@ -1,0 +1,37 @@
+using Registry.Contracts.Identity;
+using Registry.Contracts.Provinces;
+using Registry.Contracts.Residents;
+
+namespace Registry.Grains.Residents;
+
+/// <summary>
+/// Stored state of a person. Every change is stored first, with the effects it owes to others marked pending
+/// (province counts, the read model); the effects are idempotent and run next, and a crash in between is
+/// finished on the next activation, so nothing is lost or counted twice (invariants 1, 2 and 4).
+/// </summary>
+public sealed record CitizenState
+{
+    /// <summary>The record; null while nobody holds the number.</summary>
+    public ResidentRecord? Resident { get; init; }
+
+    /// <summary>Incremented by every stored change: with the number, the id of the change's read-model event.</summary>
+    public long Version { get; init; }
+
+    /// <summary>Every change to the record, oldest first: who, when, which field, old and new value, why.</summary>
+    public IReadOnlyList<ResidentChange> History { get; init; } = [];
+
+    /// <summary>Province count changes stored but not yet acknowledged by the province.</summary>
+    public IReadOnlyList<ResidentCountChange> PendingCounts { get; init; } = [];
+
+    /// <summary>True while the stored version is not yet known to be in the read model.</summary>
+    public bool ProjectionPending { get; init; }
+
+    /// <summary>A new number allocated for this person and not yet handed over to; set only during renumbering.</summary>
+    public PersonalIdNumber? RenumberingTo { get; init; }
+
+    /// <summary>The number that replaced this one; every call is passed on to it.</summary>
+    public PersonalIdNumber? SupersededBy { get; init; }
+
+    /// <summary>Whether effects are owed to others.</summary>
+    public bool HasPendingEffects => PendingCounts.Count > 0 || ProjectionPending;
+}

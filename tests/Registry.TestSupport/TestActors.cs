@@ -1,0 +1,16 @@
+using Registry.Contracts.Access;
+
+namespace Registry.TestSupport;
+
+/// <summary>The actors tests act as.</summary>
+public static class TestActors
+{
+    /// <summary>A central administrator: may write anyone and correct birth dates and sexes.</summary>
+    public static Actor Administrator { get; } = new("test-central-admin", ActorRole.CentralAdministrator, null);
+
+    /// <summary>An officer of <paramref name="provinceCode"/>.</summary>
+    public static Actor Officer(string provinceCode) => new($"test-officer-{provinceCode}", ActorRole.ProvincialOfficer, provinceCode);
+
+    /// <summary>A ministry partner: reads, never writes.</summary>
+    public static Actor MinistryPartner { get; } = new("test-ministry", ActorRole.MinistryPartner, null);
+}
