@@ -49,13 +49,16 @@ internal sealed class BearerSecurityScheme : IOpenApiDocumentTransformer, IOpenA
         }
     }
 
-    private static async Task<OpenApiResponse> ProblemAsync(OpenApiOperationTransformerContext context, string description, CancellationToken cancellationToken) =>
-        new()
+    private static async Task<OpenApiResponse> ProblemAsync(OpenApiOperationTransformerContext context, string description, CancellationToken cancellationToken)
+    {
+        // Refer to the ProblemDetails schema the other error responses share, when the document has it already.
+        IOpenApiSchema schema = context.Document?.Components?.Schemas?.ContainsKey(nameof(ProblemDetails)) == true
+            ? new OpenApiSchemaReference(nameof(ProblemDetails), context.Document)
+            : await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), null, cancellationToken);
+        return new OpenApiResponse
         {
             Description = description,
-            Content = new Dictionary<string, OpenApiMediaType>
-            {
-                ["application/problem+json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), null, cancellationToken) },
-            },
+            Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() { Schema = schema } },
         };
+    }
 }
