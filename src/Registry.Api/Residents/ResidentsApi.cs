@@ -16,7 +16,7 @@ public static class ResidentsApi
     {
         var residents = endpoints.MapGroup("/residents").WithTags("Residents").RequireClusterConnection();
 
-        residents.MapPost("", RegisterAsync)
+        residents.MapPost("", RegisterAsync).RequireAuthorization(Access.RegistryPolicies.Write)
             .WithName("RegisterResident")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Register a person and issue their personal ID number")
