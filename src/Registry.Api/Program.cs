@@ -7,6 +7,7 @@ using Registry.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRegistryClusterClient();
 builder.AddRegistryApi();
+builder.AddRegistryReadModel();
 builder.Services.AddApiHealthChecks();
 
 var app = builder.Build();
