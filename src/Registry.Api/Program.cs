@@ -9,6 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddRegistryClusterClient();
 builder.AddRegistryApi();
 builder.AddRegistryAuthentication();
+builder.AddRegistryReadModel();
 builder.Services.AddApiHealthChecks();
 
 var app = builder.Build();

@@ -3,6 +3,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Registry.Grains;
 using Registry.Grains.Provinces;
+using Registry.ReadModel;
 using Registry.ServiceDefaults;
 using Registry.Silo.Storage;
 
@@ -42,7 +43,7 @@ public static class RegistrySiloHosting
 
     /// <summary>
     /// Grain state and reminders in PostgreSQL, state serialised as JSON, and the registry's own database
-    /// access (the province ledger).
+    /// access (the province ledger, the resident read model).
     /// </summary>
     public static ISiloBuilder UseRegistryStorage(this ISiloBuilder silo, string connectionString)
     {
@@ -61,6 +62,7 @@ public static class RegistrySiloHosting
 
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.AddSingleton<ProvinceLedger>();
+        silo.Services.AddRegistryReadModel();
         silo.Services.AddSingleton(TimeProvider.System);
         return silo;
     }
