@@ -17,6 +17,9 @@ public sealed record CitizenState
     /// <summary>Incremented by every stored change: with the number, the id of the change's read-model event.</summary>
     public long Version { get; init; }
 
+    /// <summary>When the current version was stored; the read model measures its lag from it.</summary>
+    public DateTimeOffset ChangedAt { get; init; }
+
     /// <summary>Every change to the record, oldest first: who, when, which field, old and new value, why.</summary>
     public IReadOnlyList<ResidentChange> History { get; init; } = [];
 

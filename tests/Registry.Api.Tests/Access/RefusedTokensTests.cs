@@ -2,6 +2,7 @@ using System.Text.Json;
 using Registry.Api.Tests.Hosting;
 using Registry.Api.Tests.Residents;
 using Registry.Tokens;
+using Registry.TestSupport;
 using Xunit;
 
 namespace Registry.Api.Tests.Access;
@@ -47,7 +48,7 @@ public sealed class RefusedTokensTests(ApiFixture api)
     [InlineData("not a JWT at all", "")]
     public async Task An_invalid_token_is_refused_with_401(string fault, string detailPart)
     {
-        var administrator = ApiFixture.Administrator;
+        var administrator = TestActors.Administrator;
         var hour = TimeSpan.FromHours(1);
         var token = fault switch
         {

@@ -26,9 +26,6 @@ public sealed class ApiFixture : RegistryClusterFixture
 
     private RegistryApiFactory? _api;
 
-    /// <summary>The actor of <see cref="Http"/>: a central administrator, who may read and write anyone.</summary>
-    public static Actor Administrator { get; } = new("test-central-administrator", ActorRole.CentralAdministrator, null);
-
     /// <summary>The token settings the host was started with; the key is random for each run.</summary>
     public RegistryAuthOptions Auth { get; } = TestTokens.NewSettings();
 
@@ -37,7 +34,7 @@ public sealed class ApiFixture : RegistryClusterFixture
 
     /// <summary>
     /// A client of the API host, its base address the host's loopback endpoint, carrying a token of
-    /// <see cref="Administrator"/> so that tests about something else than access pass any check.
+    /// <see cref="TestActors.Administrator"/> so that tests about something else than access pass any check.
     /// </summary>
     public HttpClient Http { get; private set; } = null!;
 
@@ -59,7 +56,7 @@ public sealed class ApiFixture : RegistryClusterFixture
                 $"The API host did not start within {ReadyTimeout}: its cluster client reached no gateway of cluster {Cluster.Options.ClusterId}.", ex);
         }
 
-        Http = ClientFor(Administrator);
+        Http = ClientFor(TestActors.Administrator);
         if (Http.BaseAddress is not { Host: "127.0.0.1", Port: > 0 })
         {
             throw new InvalidOperationException($"The API host should listen on a loopback port, but the client calls {Http.BaseAddress}.");
@@ -105,10 +102,14 @@ public sealed class ApiFixture : RegistryClusterFixture
     public Task<HttpResponseMessage> RegisterAsync(string? idempotencyKey, string json) => RegisterAsync(Http, idempotencyKey, json);
 
     /// <summary>POST /residents through <paramref name="client"/>, e.g. one carrying another actor's token.</summary>
-    public static async Task<HttpResponseMessage> RegisterAsync(HttpClient client, string? idempotencyKey, string json)
+    public static Task<HttpResponseMessage> RegisterAsync(HttpClient client, string? idempotencyKey, string json) =>
+        PostAsync(client, "/residents", idempotencyKey, json);
+
+    /// <summary>POST <paramref name="json"/> to <paramref name="path"/> through <paramref name="client"/>, with the key in Idempotency-Key unless it is null.</summary>
+    public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string? idempotencyKey, string json)
     {
         ArgumentNullException.ThrowIfNull(client);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/residents", UriKind.Relative))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative))
         {
             Content = new StringContent(json, Encoding.UTF8, "application/json"),
         };
@@ -119,6 +120,9 @@ public sealed class ApiFixture : RegistryClusterFixture
 
         return await client.SendAsync(request);
     }
+
+    /// <summary>POST <paramref name="json"/> to <paramref name="path"/> as a central administrator.</summary>
+    public Task<HttpResponseMessage> PostAsync(string path, string? idempotencyKey, string json) => PostAsync(Http, path, idempotencyKey, json);
 
     /// <summary>GET <paramref name="path"/>.</summary>
     public Task<HttpResponseMessage> GetAsync(string path) => Http.GetAsync(new Uri(path, UriKind.Relative));
@@ -142,7 +146,10 @@ public sealed class ApiFixture : RegistryClusterFixture
         return new RegistrySnapshot(
             counts.Sum(),
             await TestDatabase.ScalarAsync<long>(ConnectionString, "SELECT count(*) FROM orleansstorage"),
-            await TestDatabase.ScalarAsync<long>(ConnectionString, "SELECT count(*) FROM registry.province_resident_change"));
+            // Every write of a stored grain state bumps its version, so an update in place shows here too.
+            await TestDatabase.ScalarAsync<long>(ConnectionString, "SELECT coalesce(sum(version), 0)::bigint FROM orleansstorage"),
+            await TestDatabase.ScalarAsync<long>(ConnectionString, "SELECT count(*) FROM registry.province_resident_change"),
+            await TestDatabase.ScalarAsync<long>(ConnectionString, "SELECT coalesce(sum(version), 0)::bigint FROM registry.resident"));
     }
 
     private async Task WaitUntilReadyAsync()
@@ -171,5 +178,7 @@ public sealed class ApiFixture : RegistryClusterFixture
 /// <summary>Counts that show whether anything was written.</summary>
 /// <param name="Residents">Residents of all 63 provinces, from the API.</param>
 /// <param name="StoredGrainStates">Rows of Orleans grain storage.</param>
+/// <param name="StoredVersions">The sum of their versions: any write moves it.</param>
 /// <param name="ProvinceChanges">Rows of the province ledger.</param>
-public sealed record RegistrySnapshot(long Residents, long StoredGrainStates, long ProvinceChanges);
+/// <param name="ReadModelVersions">The sum of the read model's row versions: any projected change moves it.</param>
+public sealed record RegistrySnapshot(long Residents, long StoredGrainStates, long StoredVersions, long ProvinceChanges, long ReadModelVersions);
