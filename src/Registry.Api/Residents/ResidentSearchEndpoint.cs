@@ -31,7 +31,7 @@ public static class ResidentSearchEndpoint
             .WithDescription("Names match without accents or case: \"nguyen thi a\" finds \"Nguyễn Thị Ánh\". Give a name of at least 2 letters, " +
                              "a province, or both. Results are ordered by name, then number, one page at a time; follow 'next' for the next page " +
                              "(absent on the last). Numbers replaced by a corrected one are left out; people who died are listed with alive = false. " +
-                             "Reads the read model, which shows a change shortly after the registry stores it.")
+                             "Reads the read model; the registry acknowledges a change only once it is there, so an acknowledged change is found at once.")
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 // The numbers are bound as text so that a bad one is refused naming its field; the document still says they are numbers.
