@@ -38,7 +38,7 @@ public sealed partial class CitizenGrain(
                 await RunPendingEffectsAsync();
             }
         }
-        catch (Exception ex) when (ex is not IdNumberPrefixExhaustedException)
+        catch (Exception ex)
         {
             // Still pending in storage; the next activation or call finishes it.
             LogEffectsDeferred(logger, ex, this.GetPrimaryKeyString());

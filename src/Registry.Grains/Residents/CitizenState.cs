@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
@@ -36,5 +37,6 @@ public sealed record CitizenState
     public PersonalIdNumber? SupersededBy { get; init; }
 
     /// <summary>Whether effects are owed to others.</summary>
+    [JsonIgnore]
     public bool HasPendingEffects => PendingCounts.Count > 0 || ProjectionPending;
 }
