@@ -72,6 +72,30 @@ public sealed class PersonRecordTests(PersonRecordClusterFixture fixture) : ICla
     }
 
     /// <summary>
+    /// When the allocator's next number was already taken by a person imported with a number issued before the
+    /// registry, a new registration gets the following number instead; nobody is overwritten.
+    /// </summary>
+    [Fact]
+    public async Task An_allocated_number_held_by_an_imported_person_is_skipped()
+    {
+        var birthDate = new DateOnly(1958, 9, 2);
+        var prefix = IdNumberPrefix.For("011", Sex.Male, birthDate);
+        var key = Grains.Identity.SerialPermutation.NewKey();
+        var storage = fixture.SiloService<Orleans.Storage.IGrainStorage>(Grains.RegistryStorage.Name);
+        await storage.WriteStateAsync(Grains.RegistryStorage.AllocatorState, GrainId.Create("idnumberallocator", prefix.Value),
+            new GrainState<Grains.Identity.AllocatorState>(new Grains.Identity.AllocatorState(key, 0)));
+        var next = PersonalIdNumber.Create(prefix, new Grains.Identity.SerialPermutation(key).Apply(0));
+        var imported = await RegisterAsync(Command("Đinh Văn Hùng", birthDate, Sex.Male, "011") with { IssuedNumber = next });
+
+        var registered = await RegisterAsync(Command("Đinh Văn Hải", birthDate, Sex.Male, "011"));
+
+        Assert.Equal(next, imported.PersonalIdNumber);
+        Assert.NotEqual(next, registered.PersonalIdNumber);
+        Assert.StartsWith(prefix.Value, registered.PersonalIdNumber.Value, StringComparison.Ordinal);
+        Assert.Equal("Đinh Văn Hùng", (await _client.Citizen(next).GetAsync())!.FullName);
+    }
+
+    /// <summary>
     /// A person of undetermined nationality is registered with an identity certificate and a number; confirming
     /// their citizenship later keeps the number, the certificate and the history.
     /// </summary>
