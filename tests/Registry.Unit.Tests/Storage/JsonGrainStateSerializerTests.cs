@@ -58,6 +58,7 @@ public sealed class JsonGrainStateSerializerTests
         Assert.DoesNotContain("Registry.", json, StringComparison.Ordinal);
         Assert.DoesNotContain("$type", json, StringComparison.Ordinal);
         Assert.DoesNotContain("isAlive", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("hasPendingEffects", json, StringComparison.Ordinal);
     }
 
     /// <summary>A record stored before the full person record existed reads with the new fields at their defaults.</summary>
