@@ -2,17 +2,20 @@ using System.CommandLine;
 using Registry.LoadTests.Scenarios;
 
 // Load generator for the registry, in the style of Orleans' DistributedTests:
-//   Scenarios/  what one request of each kind is (register, read over HTTP; register-grains, allocate over a cluster client)
-//   Running/    targets (loopback-only HTTP client or cluster client), workers, warm-up, measured blocks, request cap
+//   Scenarios/  what one request of each kind is (register, read over HTTP; register-grains, allocate over a cluster client;
+//               search, project on the read model in PostgreSQL)
+//   Running/    targets (loopback-only HTTP client, cluster client or database), workers, warm-up, measured blocks, request cap
 //   Reporting/  the Markdown report and the console summary
-// It only ever sends traffic to loopback (--api, or the PostgreSQL and gateways of --connection), and every run is
+// It only ever sends traffic to loopback (--api, or the PostgreSQL (and gateways) of --connection), and every run is
 // bounded in time and count.
-var root = new RootCommand("Load generator for the national population registry, over HTTP or an Orleans cluster client (loopback targets only).")
+var root = new RootCommand("Load generator for the national population registry, over HTTP, an Orleans cluster client or PostgreSQL (loopback targets only).")
 {
     RegisterScenario.CreateCommand(),
     ReadScenario.CreateCommand(),
     RegisterGrainsScenario.CreateCommand(),
     AllocateScenario.CreateCommand(),
+    SearchScenario.CreateCommand(),
+    ProjectScenario.CreateCommand(),
 };
 
 return await root.Parse(args).InvokeAsync();

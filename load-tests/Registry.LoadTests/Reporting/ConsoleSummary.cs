@@ -17,6 +17,14 @@ internal static class ConsoleSummary
             ? "latency: no successful request measured"
             : $"latency ms: p50 {Ms(latency, 50)}  p90 {Ms(latency, 90)}  p99 {Ms(latency, 99)}  p99.9 {Ms(latency, 99.9)}  max {Formats.Millis(latency.GetMaxValue())}");
 
+        if (result.SucceededLatencyByLabel.Count > 1)
+        {
+            foreach (var (label, byLabel) in result.SucceededLatencyByLabel)
+            {
+                output.WriteLine($"  {label}: {Formats.Count(byLabel.TotalCount)} requests, p50 {Ms(byLabel, 50)}  p99 {Ms(byLabel, 99)} ms");
+            }
+        }
+
         foreach (var error in result.Errors.Take(5))
         {
             output.WriteLine($"  {Formats.Count(error.Count),10} × {error.Label}{(error.FirstDetail is null ? "" : " — " + error.FirstDetail)}");

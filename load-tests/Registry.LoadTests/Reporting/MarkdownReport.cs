@@ -24,9 +24,10 @@ internal static class MarkdownReport
         WriteThroughput(report, result);
         WriteErrors(report, result);
         WriteLatency(report, result.SucceededLatency);
+        WriteLatencyByLabel(report, result);
         WriteBlocks(report, result);
         WriteChart(report, result);
-        WriteReproduce(report, reproduceCommand);
+        WriteReproduce(report, result.Settings.Prerequisite, reproduceCommand);
         return report.ToString();
     }
 
@@ -123,6 +124,28 @@ internal static class MarkdownReport
         report.Append("Recorded in an HdrHistogram (3 significant digits), all workers merged.\n\n");
     }
 
+    /// <summary>For scenarios that mix kinds of request: each kind's share, rate and latency.</summary>
+    private static void WriteLatencyByLabel(StringBuilder report, RunResult result)
+    {
+        if (result.SucceededLatencyByLabel.Count < 2)
+        {
+            return;
+        }
+
+        report.Append("## Latency by kind of request (ms)\n\n");
+        report.Append("| kind | ").AppendJoin(" | ", Percentiles.Select(static p => p.Name)).Append(" | max | mean | requests | requests/s |\n");
+        report.Append("|---|").Append(string.Concat(Enumerable.Repeat("--:|", Percentiles.Length + 4))).Append('\n');
+        foreach (var (label, latency) in result.SucceededLatencyByLabel)
+        {
+            var rate = result.MeasuredWindow > TimeSpan.Zero ? latency.TotalCount / result.MeasuredWindow.TotalSeconds : 0;
+            report.Append(CultureInfo.InvariantCulture, $"| {Cell(label)} | ");
+            report.AppendJoin(" | ", Percentiles.Select(p => Formats.Millis(latency.GetValueAtPercentile(p.Percentile))));
+            report.Append(CultureInfo.InvariantCulture, $" | {Formats.Millis(latency.GetMaxValue())} | {Formats.Millis(latency.GetMean())} | {Formats.Count(latency.TotalCount)} | {Formats.Rate(rate)} |\n");
+        }
+
+        report.Append('\n');
+    }
+
     private static void WriteBlocks(StringBuilder report, RunResult result)
     {
         report.Append(CultureInfo.InvariantCulture, $"## Throughput per {Formats.Seconds(result.Settings.Block)} block\n\n");
@@ -156,9 +179,9 @@ internal static class MarkdownReport
         report.Append("```text\n").Append(ThroughputChart.Render(result)).Append("```\n\n");
     }
 
-    private static void WriteReproduce(StringBuilder report, string command)
+    private static void WriteReproduce(StringBuilder report, string prerequisite, string command)
     {
-        report.Append("## Reproduce\n\nWith the cluster up (`cluster-config/up.sh`), from the repository root:\n\n");
+        report.Append(CultureInfo.InvariantCulture, $"## Reproduce\n\n{prerequisite}, from the repository root:\n\n");
         report.Append("```sh\n").Append(command).Append("\n```\n");
     }
 

@@ -34,6 +34,8 @@ internal sealed class ApiTarget : ILoadTarget
 
     public IEnumerable<Option> Options => [api, token];
 
+    public string Prerequisite => "With the cluster up (`cluster-config/up.sh`)";
+
     public bool TryResolve(ParseResult parse, [NotNullWhen(true)] out IResolvedTarget? target, [NotNullWhen(false)] out string? problem)
     {
         target = null;

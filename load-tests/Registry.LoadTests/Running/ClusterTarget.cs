@@ -21,21 +21,16 @@ namespace Registry.LoadTests.Running;
 /// </summary>
 internal sealed class ClusterTarget : ILoadTarget
 {
-    /// <summary>The database <c>cluster-config/up.sh</c> starts (<c>cluster-config/postgres.sh</c>).</summary>
-    public const string DevConnectionString = "Host=127.0.0.1;Port=5433;Database=registry;Username=registry;Password=registry";
-
     public const string DefaultClusterId = "registry-local";
 
     public const string DefaultServiceId = "population-registry";
-
-    private const string ConnectionStringVariable = "ConnectionStrings__Registry";
 
     private static readonly TimeSpan PauseBetweenAttempts = TimeSpan.FromSeconds(1);
 
     private readonly Option<string?> connection = new("--connection")
     {
         HelpName = "connection string",
-        Description = $"PostgreSQL connection string of the membership table; its Host must be loopback. Default: ${ConnectionStringVariable} if set, else the database of cluster-config/up.sh (127.0.0.1:5433).",
+        Description = $"PostgreSQL connection string of the membership table; its Host must be loopback. Default: ${LoopbackDatabase.ConnectionStringVariable} if set, else the database of cluster-config/up.sh (127.0.0.1:5433).",
     };
 
     private readonly Option<string> clusterId = new("--cluster-id")
@@ -54,49 +49,19 @@ internal sealed class ClusterTarget : ILoadTarget
 
     public IEnumerable<Option> Options => [connection, clusterId, serviceId];
 
+    public string Prerequisite => "With the cluster up (`cluster-config/up.sh`)";
+
     public bool TryResolve(ParseResult parse, [NotNullWhen(true)] out IResolvedTarget? target, [NotNullWhen(false)] out string? problem)
     {
         target = null;
-        var connectionString = parse.GetValue(connection)
-            ?? Environment.GetEnvironmentVariable(ConnectionStringVariable)
-            ?? DevConnectionString;
-
-        NpgsqlConnectionStringBuilder database;
-        try
+        var connectionString = LoopbackDatabase.ConnectionStringFrom(parse.GetValue(connection));
+        if (!LoopbackDatabase.TryCheck(connectionString, connection.Name, out var database, out problem))
         {
-            database = new NpgsqlConnectionStringBuilder(connectionString);
-        }
-        catch (ArgumentException exception)
-        {
-            problem = $"{connection.Name} is not a valid PostgreSQL connection string: {exception.Message}";
-            return false;
-        }
-
-        var hosts = (database.Host ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var refused = hosts.Where(static host => !LoopbackTarget.IsLoopbackHost(WithoutPort(host))).ToList();
-        if (hosts.Length == 0 || refused.Count > 0)
-        {
-            problem = $"Refusing to connect to PostgreSQL at Host '{database.Host}': {(hosts.Length == 0 ? "no host given" : string.Join(", ", refused) + " is not a loopback address")}. "
-                + "This load generator only talks to this machine: 127.0.0.0/8, localhost or [::1]. Nothing was sent.";
             return false;
         }
 
         target = new Resolved(connectionString, database, parse.GetRequiredValue(clusterId), parse.GetRequiredValue(serviceId));
-        problem = null;
         return true;
-    }
-
-    /// <summary>Npgsql accepts <c>host:port</c> and <c>[v6]:port</c> in Host; the check needs the host alone.</summary>
-    private static string WithoutPort(string host)
-    {
-        if (host.StartsWith('['))
-        {
-            var end = host.IndexOf(']', StringComparison.Ordinal);
-            return end < 0 ? host : host[..(end + 1)];
-        }
-
-        var colon = host.IndexOf(':', StringComparison.Ordinal);
-        return colon >= 0 && colon == host.LastIndexOf(':') ? host[..colon] : host;
     }
 
     private sealed class Resolved(string connectionString, NpgsqlConnectionStringBuilder database, string clusterId, string serviceId)

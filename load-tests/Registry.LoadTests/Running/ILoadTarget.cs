@@ -4,13 +4,17 @@ using System.Diagnostics.CodeAnalysis;
 namespace Registry.LoadTests.Running;
 
 /// <summary>
-/// How a scenario reaches the registry: the HTTP API (<see cref="ApiTarget"/>) or the silos through an Orleans
-/// cluster client (<see cref="ClusterTarget"/>). One instance per subcommand, like its options.
+/// How a scenario reaches the registry: the HTTP API (<see cref="ApiTarget"/>), the silos through an Orleans
+/// cluster client (<see cref="ClusterTarget"/>), or PostgreSQL itself (<see cref="DatabaseTarget"/>). One instance
+/// per subcommand, like its options.
 /// </summary>
 internal interface ILoadTarget
 {
     /// <summary>The options that say where the target is (<c>--api</c>, or <c>--connection</c> and the cluster ids).</summary>
     IEnumerable<Option> Options { get; }
+
+    /// <summary>What must run before the command, as the report's "Reproduce" section says it.</summary>
+    string Prerequisite { get; }
 
     /// <summary>
     /// Reads and checks the target from the command line without sending anything. On refusal
@@ -30,7 +34,7 @@ internal interface IResolvedTarget
     Task<TargetConnection> ConnectAsync(RunSettings settings, CancellationToken cancellationToken);
 }
 
-/// <summary>An open connection to the target: an HTTP client or a cluster client, never both.</summary>
+/// <summary>An open connection to the target: an HTTP client, a cluster client or a database, one of them.</summary>
 /// <param name="Http">The loopback-only HTTP client, for API scenarios.</param>
 /// <param name="Grains">The connected cluster client, for grain scenarios.</param>
 /// <param name="Parameters">What the connection found (e.g. the gateways), for the report.</param>
@@ -39,6 +43,9 @@ internal sealed record TargetConnection(
     HttpClient? Http, IClusterClient? Grains, IReadOnlyList<KeyValuePair<string, string>> Parameters, Func<ValueTask> Close)
     : IAsyncDisposable
 {
+    /// <summary>The loopback PostgreSQL, for scenarios that measure the read model itself.</summary>
+    public Npgsql.NpgsqlDataSource? Database { get; init; }
+
     public ValueTask DisposeAsync() => Close();
 }
 

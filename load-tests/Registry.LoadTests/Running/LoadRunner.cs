@@ -80,6 +80,7 @@ internal static class LoadRunner
             recorders.Sum(static recorder => recorder.WarmupRequests),
             recorders.Sum(static recorder => recorder.WarmupFailed),
             MergeLatency(recorders),
+            MergeLatencyByLabel(recorders),
             MergeBlocks(recorders, clock, windowEnd),
             MergeErrors(recorders),
             Stopwatch.GetElapsedTime(clock.Start),
@@ -145,6 +146,27 @@ internal static class LoadRunner
         }
 
         return merged;
+    }
+
+    /// <summary>One histogram per success label, the most frequent first.</summary>
+    private static List<LabelLatency> MergeLatencyByLabel(WorkerRecorder[] recorders)
+    {
+        var merged = new Dictionary<string, LongHistogram>(StringComparer.Ordinal);
+        foreach (var (label, histogram) in recorders.SelectMany(static recorder => recorder.SucceededLatencyByLabel))
+        {
+            if (!merged.TryGetValue(label, out var total))
+            {
+                total = LatencyHistogram.Create();
+                merged.Add(label, total);
+            }
+
+            total.Add(histogram);
+        }
+
+        return [.. merged
+            .Select(static entry => new LabelLatency(entry.Key, entry.Value))
+            .OrderByDescending(static entry => entry.Latency.TotalCount)
+            .ThenBy(static entry => entry.Label, StringComparer.Ordinal)];
     }
 
     private static List<BlockSummary> MergeBlocks(WorkerRecorder[] recorders, RunClock clock, long windowEnd)

@@ -20,6 +20,9 @@ internal sealed record BlockSummary(int Index, TimeSpan From, TimeSpan Length, B
     public double RequestsPerSecond => Length > TimeSpan.Zero ? Stats.Requests / Length.TotalSeconds : 0;
 }
 
+/// <summary>Latency of the successful requests with one label (one kind of request in a mixed scenario).</summary>
+internal sealed record LabelLatency(string Label, LongHistogram Latency);
+
 /// <summary>Everything a report needs about one finished run. Only requests started in the measured window count.</summary>
 internal sealed record RunResult(
     string Scenario,
@@ -33,6 +36,7 @@ internal sealed record RunResult(
     long WarmupRequests,
     long WarmupFailed,
     LongHistogram SucceededLatency,
+    IReadOnlyList<LabelLatency> SucceededLatencyByLabel,
     IReadOnlyList<BlockSummary> Blocks,
     IReadOnlyList<ErrorSummary> Errors,
     TimeSpan WallTime,

@@ -11,6 +11,7 @@ namespace Registry.LoadTests.Running;
 /// <param name="WaitReady">How long to wait for the target to be ready (API: <c>GET /health/ready</c>; cluster: an active gateway).</param>
 /// <param name="Seed">Seed of the generated data.</param>
 /// <param name="ReportPath">Where the Markdown report is written.</param>
+/// <param name="Prerequisite">What must run before the command (the cluster, or only PostgreSQL), for the report.</param>
 internal sealed record RunSettings(
     string Target,
     int Concurrency,
@@ -21,4 +22,5 @@ internal sealed record RunSettings(
     TimeSpan RequestTimeout,
     TimeSpan WaitReady,
     int Seed,
-    string ReportPath);
+    string ReportPath,
+    string Prerequisite);

@@ -68,7 +68,8 @@ internal static partial class ScenarioCommand
             TimeSpan.FromSeconds(parse.GetValue(options.Timeout)),
             TimeSpan.FromSeconds(parse.GetValue(options.WaitReady)),
             parse.GetValue(options.Seed) ?? RandomNumberGenerator.GetInt32(int.MaxValue),
-            Path.GetFullPath(parse.GetRequiredValue(options.Report)));
+            Path.GetFullPath(parse.GetRequiredValue(options.Report)),
+            target.Prerequisite);
         if (settings.Block > settings.Duration)
         {
             await Console.Error.WriteLineAsync($"{options.Block.Name} ({settings.Block.TotalSeconds:F0} s) must not exceed {options.Duration.Name} ({settings.Duration.TotalSeconds:F0} s).");
@@ -76,6 +77,8 @@ internal static partial class ScenarioCommand
         }
 
         var scenario = createScenario(parse);
+        // Scenarios that hold resources of their own (the projection's writing loop) release them when the run ends.
+        await using var scenarioResources = scenario as IAsyncDisposable;
         var runId = NewRunId(scenario.Name);
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
@@ -101,7 +104,15 @@ internal static partial class ScenarioCommand
             // Written even for a cancelled run: a partial report says how far it got.
             Directory.CreateDirectory(Path.GetDirectoryName(settings.ReportPath)!);
             var report = MarkdownReport.Render(result, MachineInfo.Collect(), ReproduceCommand(settings));
-            await File.WriteAllTextAsync(settings.ReportPath, report, CancellationToken.None);
+            if (parse.GetValue(options.Append) && File.Exists(settings.ReportPath))
+            {
+                // Several runs in one file (e.g. the same scenario at two concurrencies), each a complete report.
+                await File.AppendAllTextAsync(settings.ReportPath, "\n---\n\n" + report, CancellationToken.None);
+            }
+            else
+            {
+                await File.WriteAllTextAsync(settings.ReportPath, report, CancellationToken.None);
+            }
 
             ConsoleSummary.Write(result, Console.Out);
             Console.WriteLine($"Report: {settings.ReportPath}");
@@ -228,7 +239,12 @@ internal static partial class ScenarioCommand
             Description = "Markdown report to write (its folder is created).",
         };
 
-        public IEnumerable<Option> All => [Concurrency, Duration, Warmup, MaxRequests, Block, Timeout, WaitReady, Seed, Report];
+        public Option<bool> Append { get; } = new("--append")
+        {
+            Description = "Add this run's report to the end of the --report file instead of replacing it.",
+        };
+
+        public IEnumerable<Option> All => [Concurrency, Duration, Warmup, MaxRequests, Block, Timeout, WaitReady, Seed, Report, Append];
 
         /// <summary>
         /// <c>load-tests/reports/{scenario}.md</c> of the repository we run in (found from the current folder,

@@ -3,7 +3,7 @@ using Registry.LoadTests.Scenarios;
 
 namespace Registry.LoadTests.Running;
 
-/// <summary>Turns a request that got no HTTP answer into an outcome the report can count.</summary>
+/// <summary>Turns a request that got no answer (HTTP, grain call or SQL statement) into an outcome the report can count.</summary>
 internal static class TransportFailure
 {
     /// <summary>
@@ -28,6 +28,16 @@ internal static class TransportFailure
 
             HttpRequestException http =>
                 RequestOutcome.NoResponse("transport: " + http.HttpRequestError, exception.Message),
+
+            // Database scenarios: a statement past --timeout, an error PostgreSQL reported, or a lost connection.
+            Npgsql.NpgsqlException { InnerException: TimeoutException } =>
+                RequestOutcome.NoResponse("timeout", exception.Message),
+
+            Npgsql.PostgresException postgres =>
+                RequestOutcome.NoResponse("PostgreSQL " + postgres.SqlState, exception.Message),
+
+            Npgsql.NpgsqlException =>
+                RequestOutcome.NoResponse("PostgreSQL connection", exception.Message),
 
             // Anything else is a bug in a scenario or the client; counted with its type rather than
             // crashing a worker, so one bad answer cannot hang or abort the whole run.

@@ -12,6 +12,12 @@ internal sealed class WorkerRecorder(RunClock clock)
 {
     public LongHistogram SucceededLatency { get; } = LatencyHistogram.Create();
 
+    /// <summary>
+    /// The same latencies by success label, for scenarios that mix kinds of request (the label names the kind);
+    /// one entry for the others.
+    /// </summary>
+    public Dictionary<string, LongHistogram> SucceededLatencyByLabel { get; } = new(StringComparer.Ordinal);
+
     public BlockStats[] Blocks { get; } = [.. Enumerable.Range(0, clock.BlockCount).Select(static _ => new BlockStats())];
 
     public Dictionary<string, ErrorSummary> Errors { get; } = new(StringComparer.Ordinal);
@@ -38,6 +44,13 @@ internal sealed class WorkerRecorder(RunClock clock)
         if (outcome.Succeeded)
         {
             LatencyHistogram.Record(SucceededLatency, micros);
+            if (!SucceededLatencyByLabel.TryGetValue(outcome.Label, out var byLabel))
+            {
+                byLabel = LatencyHistogram.Create();
+                SucceededLatencyByLabel.Add(outcome.Label, byLabel);
+            }
+
+            LatencyHistogram.Record(byLabel, micros);
         }
         else
         {

@@ -87,7 +87,8 @@ internal sealed class ResidentGenerator
         return new NewResident(NextFullName(female), birthDate, female ? "female" : "male", province);
     }
 
-    private string NextFullName(bool female)
+    /// <summary>A full name as <see cref="Next"/> makes them, NFC.</summary>
+    public string NextFullName(bool female)
     {
         var name = new StringBuilder(32);
         name.Append(NextFamilyName()).Append(' ');

@@ -41,27 +41,28 @@ CREATE TABLE IF NOT EXISTS registry.resident
 );
 
 -- Indexes, each kept because the plan of its query uses it. Measured with EXPLAIN (ANALYZE, BUFFERS) on 1,000,000
--- synthetic people (38 % Nguyễn, 63 provinces, born 1930–2025), PostgreSQL 15; "pages" are shared buffers touched
--- for the first page of 21 rows, with the index and without it (the next best plan).
+-- synthetic people (the load tests' `search` seed: 38 % Nguyễn, 63 provinces, born 1930–2025), PostgreSQL 15, for
+-- the first page (21 rows), with the index and without it (the planner's next best plan); "pages" are buffers read.
 -- All are partial on superseded_by IS NULL: every query excludes superseded numbers, and the indexes stay smaller.
 
 -- Name prefix, ordered by (name_key, personal_id), with keyset paging: one range scan that stops after the page.
--- "nguyen van a": 24 pages, 0.2 ms. Without it: a sequential scan and a sort of every match.
+-- "nguyen van a": 25 pages, 0.24 ms. Without it: resident_duplicates' range and a sort of all 501 matches, 510 pages,
+-- 0.76 ms, and the sort grows with the matches (about 100 times more at 100 million people).
 CREATE INDEX IF NOT EXISTS resident_by_name
     ON registry.resident (name_key, personal_id) WHERE superseded_by IS NULL;
 
 -- Name prefix within a birth year: equality on the year, then the same range and order as above.
--- "ng" in 1987: 24 pages instead of 2,392 (11.8 ms) through resident_by_name filtering on the year.
+-- "ng" in 1987: 27 pages, 0.27 ms; through resident_by_name filtering on the year, 1,994 pages, 2.8 ms.
 CREATE INDEX IF NOT EXISTS resident_by_birth_year_name
     ON registry.resident (birth_year, name_key, personal_id) WHERE superseded_by IS NULL;
 
 -- Name prefix, or no name, within a province of permanent residence.
--- "le th" in 079: 24 pages instead of 724 (3.2 ms) through resident_by_name filtering on the province.
+-- "le th" in 079: 24 pages, 0.13 ms; through resident_by_name filtering on the province, 1,912 pages, 2.6 ms.
 CREATE INDEX IF NOT EXISTS resident_by_residence_name
     ON registry.resident (permanent_residence_province, name_key, personal_id) WHERE superseded_by IS NULL;
 
 -- Duplicate candidates of a registration: same folded name, birth date and birth registration province, asked on
--- every registration. 6 pages instead of 976 (6.4 ms) through resident_by_name, which reads every person of a
--- common name (988 "nguyen phuong anh" here; about 100 times more at 100 million people).
+-- every registration. 6 pages, 0.03 ms; through resident_by_name, which reads every person of the name (986
+-- "nguyen phuong anh" here), 970 pages, 1.9 ms.
 CREATE INDEX IF NOT EXISTS resident_duplicates
     ON registry.resident (name_key, birth_date, birth_registration_province) WHERE superseded_by IS NULL;
