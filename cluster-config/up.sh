@@ -3,6 +3,10 @@
 # loopback ports and one API host. Run it again at any time: processes already running are left
 # alone, missing ones are started. Bring it down with cluster-config/down.sh.
 #
+# The API only answers callers with a bearer token. The first run makes a random signing key in
+# .local/run/signing-key (kept, so tokens stay valid across runs); every run writes fresh tokens
+# for a central administrator and for a provincial officer of Hà Nội (001) beside it.
+#
 # Usage: up.sh [--no-build]
 #   --no-build   skip `dotnet build Cluster.sln -c Release` (use the binaries already built)
 #
@@ -26,7 +30,13 @@ CLUSTER_ID=registry-local
 SERVICE_ID=population-registry
 SILO_DLL="$REGISTRY_ROOT/src/Registry.Silo/bin/Release/net10.0/Registry.Silo.dll"
 API_DLL="$REGISTRY_ROOT/src/Registry.Api/bin/Release/net10.0/Registry.Api.dll"
+ADMIN_DLL="$REGISTRY_ROOT/src/Registry.Admin/bin/Release/net10.0/Registry.Admin.dll"
 API_PORT=8080
+# Bearer tokens: who issues them and for whom (not secret), and where the signing key is kept.
+AUTH_ISSUER=registry-local
+AUTH_AUDIENCE=registry-api
+SIGNING_KEY_FILE="$RUN_DIR/signing-key"
+TOKEN_HOURS=24
 
 build=1
 for arg in "$@"; do
@@ -56,9 +66,13 @@ start_process() {
     log "starting $name"
     # Start from the output folder: the host's content root (appsettings*.json) is the working
     # directory. nohup and </dev/null detach it from this terminal; exec keeps $! the real pid.
+    # The environment is exported rather than given to env(1), whose arguments (the signing key
+    # among them) any user could read in the process list.
     (
         cd "$(dirname "$dll")"
-        exec nohup env "$@" dotnet "$dll" </dev/null >"$logfile" 2>&1
+        # shellcheck disable=SC2163 # the arguments are VAR=VALUE pairs, exported as such
+        export "$@"
+        exec nohup dotnet "$dll" </dev/null >"$logfile" 2>&1
     ) &
     echo "$!" >"$pidfile"
 }
@@ -74,6 +88,31 @@ check_ports() {
             die "port $port (for $name) is already in use by another program; free it or run down.sh"
         fi
     done
+}
+
+# ensure_signing_key: create SIGNING_KEY_FILE (32 random bytes as base64, readable by this user
+# only) unless it exists. Keeping it means tokens minted earlier stay valid after a restart.
+ensure_signing_key() {
+    [[ -s "$SIGNING_KEY_FILE" ]] && return 0
+    log "creating the token signing key $SIGNING_KEY_FILE"
+    (
+        umask 077
+        head -c 32 /dev/urandom | base64 >"$SIGNING_KEY_FILE.tmp"
+    )
+    mv "$SIGNING_KEY_FILE.tmp" "$SIGNING_KEY_FILE"
+}
+
+# mint_token FILE ARGS...: write a token from `Registry.Admin token ARGS...` to FILE, readable by
+# this user only.
+mint_token() {
+    local file="$1"
+    shift
+    (
+        umask 077
+        export "${auth_env[@]}"
+        dotnet "$ADMIN_DLL" token --hours "$TOKEN_HOURS" "$@" >"$file.tmp"
+    ) || die "could not mint a token with $ADMIN_DLL"
+    mv "$file.tmp" "$file"
 }
 
 # await NAME URL: wait until NAME answers 200 on URL; on failure show its log and stop.
@@ -98,6 +137,13 @@ fi
 "$HERE/postgres.sh" start
 CS="$("$HERE/postgres.sh" url)"
 mkdir -p "$RUN_DIR"
+ensure_signing_key
+# The API checks tokens with these; Registry.Admin signs them with the same. Silos never see them.
+auth_env=(
+    "Registry__Auth__Issuer=$AUTH_ISSUER"
+    "Registry__Auth__Audience=$AUTH_AUDIENCE"
+    "Registry__Auth__SigningKey=$(<"$SIGNING_KEY_FILE")"
+)
 
 common_env=(
     "ConnectionStrings__Registry=$CS"
@@ -122,8 +168,13 @@ done
 
 # The API connects as a cluster client, so it starts once gateways are there.
 check_ports api "$API_PORT"
-start_process api "$API_DLL" "${common_env[@]}" "ASPNETCORE_URLS=http://127.0.0.1:$API_PORT"
+start_process api "$API_DLL" "${common_env[@]}" "${auth_env[@]}" "ASPNETCORE_URLS=http://127.0.0.1:$API_PORT"
 await api "http://127.0.0.1:$API_PORT/health/ready"
+
+ADMIN_TOKEN_FILE="$RUN_DIR/token-central-administrator"
+OFFICER_TOKEN_FILE="$RUN_DIR/token-provincial-officer-001"
+mint_token "$ADMIN_TOKEN_FILE" --role central-administrator --subject local-admin
+mint_token "$OFFICER_TOKEN_FILE" --role provincial-officer --subject local-officer-001 --province 001
 
 echo
 echo "Registry is up: $SILOS silo(s) and one API (cluster $CLUSTER_ID)."
@@ -135,5 +186,11 @@ for ((i = 1; i <= SILOS; i++)); do
 done
 echo "  API health      http://127.0.0.1:$API_PORT/health/ready"
 echo "  logs            $RUN_DIR"
+echo "  tokens (${TOKEN_HOURS} h)   central administrator: $ADMIN_TOKEN_FILE"
+echo "                  provincial officer of 001: $OFFICER_TOKEN_FILE"
+echo "                  e.g. curl -H \"Authorization: Bearer \$(cat $ADMIN_TOKEN_FILE)\" http://127.0.0.1:$API_PORT/provinces/001"
+echo "  another token   Registry__Auth__Issuer=$AUTH_ISSUER Registry__Auth__Audience=$AUTH_AUDIENCE \\"
+echo "                  Registry__Auth__SigningKey=\$(cat $SIGNING_KEY_FILE) \\"
+echo "                  dotnet $ADMIN_DLL token --role citizen --subject someone"
 echo "  database        cluster-config/postgres.sh psql   (connection string: postgres.sh url)"
 echo "bring it down with: cluster-config/down.sh"

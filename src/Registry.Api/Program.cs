@@ -1,3 +1,4 @@
+using Registry.Api.Access;
 using Registry.Api.Health;
 using Registry.Api.Hosting;
 using Registry.Api.Provinces;
@@ -7,10 +8,13 @@ using Registry.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRegistryClusterClient();
 builder.AddRegistryApi();
+builder.AddRegistryAuthentication();
+builder.AddRegistryReadModel();
 builder.Services.AddApiHealthChecks();
 
 var app = builder.Build();
 app.UseRegistryApi();
+app.UseRegistryAuthentication();
 app.MapResidentsApi();
 app.MapProvincesApi();
 app.MapRegistryHealth();

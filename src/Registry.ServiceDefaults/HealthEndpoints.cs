@@ -9,7 +9,7 @@ namespace Registry.ServiceDefaults;
 
 /// <summary>
 /// <c>/health/live</c> answers while the process runs; <c>/health/ready</c> runs the checks tagged
-/// <see cref="ReadyTag"/> and answers 200 only when all pass, with each check's verdict as JSON.
+/// <see cref="ReadyTag"/> and answers 200 only when all pass, with each check's verdict as JSON. Both are anonymous.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -19,8 +19,11 @@ public static class HealthEndpoints
     /// <summary>Maps <c>/health/live</c> and <c>/health/ready</c>.</summary>
     public static IEndpointRouteBuilder MapRegistryHealth(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
+        // Probes and load balancers carry no token, and the answers say nothing about any person.
+        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
+            .AllowAnonymous();
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync })
+            .AllowAnonymous();
         return endpoints;
     }
 

@@ -131,9 +131,12 @@ internal static partial class ScenarioCommand
     /// <summary>The command line as given, plus the seed if it was random, so the report says how to rerun it.</summary>
     private static string ReproduceCommand(RunSettings settings)
     {
-        // A password given on the command line (--connection) is not written into a report.
-        var args = Environment.GetCommandLineArgs().Skip(1)
-            .Select(static arg => PasswordInConnectionString().Replace(arg, "${key}=***"))
+        // A password given on the command line (--connection) or a bearer token (--token) is not written into a report.
+        var given = Environment.GetCommandLineArgs().Skip(1).ToList();
+        var args = given
+            .Select((arg, index) => index > 0 && given[index - 1] == "--token" ? "***"
+                : arg.StartsWith("--token=", StringComparison.Ordinal) || arg.StartsWith("--token:", StringComparison.Ordinal) ? arg[..8] + "***"
+                : PasswordInConnectionString().Replace(arg, "${key}=***"))
             .ToList();
         if (!args.Contains("--seed", StringComparer.Ordinal))
         {

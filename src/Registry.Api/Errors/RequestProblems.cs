@@ -19,6 +19,29 @@ public sealed class RequestProblems(IProblemDetailsService problems) : IExceptio
             errors.GroupBy(error => error.Field).ToDictionary(group => group.Key, group => group.Select(error => error.Message).ToArray()),
             title: "The request has invalid fields; nothing was changed.");
 
+    /// <summary>
+    /// A refusal other than invalid input: 404 when nobody holds the number, 403 when the actor may not, 409 when
+    /// the record's state or an earlier use of the id does not allow it. The fields concerned are listed as errors.
+    /// </summary>
+    public static ProblemHttpResult Refused(ChangeRefused refused)
+    {
+        ArgumentNullException.ThrowIfNull(refused);
+        return TypedResults.Problem(
+            title: refused.Title,
+            detail: string.Join(" ", refused.Errors.Select(error => error.Message)),
+            statusCode: refused.Kind switch
+            {
+                RefusalKind.NotFound => StatusCodes.Status404NotFound,
+                RefusalKind.Forbidden => StatusCodes.Status403Forbidden,
+                RefusalKind.Conflict => StatusCodes.Status409Conflict,
+                _ => StatusCodes.Status400BadRequest,
+            },
+            extensions: new Dictionary<string, object?>
+            {
+                ["errors"] = refused.Errors.GroupBy(error => error.Field).ToDictionary(group => group.Key, group => group.Select(error => error.Message).ToArray()),
+            });
+    }
+
     /// <inheritdoc />
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {

@@ -34,8 +34,9 @@ public static class ApiHosting
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi();
-        app.MapScalarApiReference(options => options.WithTitle("National Population Registry API"));
+        // The reference is public, so that integrators can read it before they hold a token; the operations are not.
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference(options => options.WithTitle("National Population Registry API")).AllowAnonymous();
         return app;
     }
 }

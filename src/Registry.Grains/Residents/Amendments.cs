@@ -168,11 +168,22 @@ public static class Amendments
     public static bool IsReplayOf(AmendResident command, IEnumerable<ResidentChange> entries)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var done = entries.ToArray();
-        return done.All(entry => entry.Reason == command.Reason && entry.DocumentReference == command.DocumentReference && entry.Actor == command.Actor)
-            && done.Select(entry => entry.Field).Order(StringComparer.Ordinal)
-                .SequenceEqual(command.Changes.Select(change => change.Field).Order(StringComparer.Ordinal));
+        var done = entries.ToDictionary(entry => entry.Field, StringComparer.Ordinal);
+        return done.Count == command.Changes.Count
+            && command.Changes.All(change => done.TryGetValue(change.Field, out var entry)
+                && entry.Reason == command.Reason?.Normalize().Trim()
+                && entry.DocumentReference == command.DocumentReference?.Normalize().Trim()
+                && entry.Actor == command.Actor
+                && entry.NewValue == Canonical(change));
     }
+
+    // The text form a value is stored in, for comparing a repeated request with what the first one stored.
+    private static string? Canonical(FieldChange change) =>
+        change.Value is null ? null
+        : change.Field == ResidentFields.OtherNames
+            ? string.Join(ResidentFields.OtherNamesSeparator + " ", change.Value.Split(ResidentFields.OtherNamesSeparator,
+                StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(name => name.Normalize()))
+            : change.Value.Normalize().Trim();
 
     /// <summary>Whether a repeated death operation id asks for the death the history recorded.</summary>
     public static bool IsReplayOf(RecordDeath command, IEnumerable<ResidentChange> entries)

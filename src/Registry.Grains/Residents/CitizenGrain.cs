@@ -3,12 +3,14 @@ using Registry.Contracts;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
+using Registry.ReadModel.Residents;
 
 namespace Registry.Grains.Residents;
 
 /// <summary>One person, keyed by their personal ID number; the source of truth for their record and its history.</summary>
 public sealed partial class CitizenGrain(
     [PersistentState(RegistryStorage.CitizenState, RegistryStorage.Name)] IPersistentState<CitizenState> state,
+    ResidentProjection projection,
     TimeProvider time,
     ILogger<CitizenGrain> logger)
     : Grain, ICitizenGrain
@@ -36,7 +38,7 @@ public sealed partial class CitizenGrain(
                 await RunPendingEffectsAsync();
             }
         }
-        catch (Exception ex) when (ex is not IdNumberPrefixExhaustedException)
+        catch (Exception ex)
         {
             // Still pending in storage; the next activation or call finishes it.
             LogEffectsDeferred(logger, ex, this.GetPrimaryKeyString());
@@ -263,11 +265,13 @@ public sealed partial class CitizenGrain(
 
     private async Task StoreAsync(CitizenState next)
     {
-        state.State = next;
+        state.State = next.Version != State.Version ? next with { ChangedAt = time.GetUtcNow() } : next;
         await state.WriteStateAsync();
     }
 
-    // Every effect is idempotent (operation ids at the province), so running one twice after a crash is harmless.
+    // Every effect is idempotent (operation ids at the province, versions in the read model), so running one twice
+    // after a crash is harmless. The change is acknowledged only after them: an acknowledged change is counted and
+    // searchable.
     private async Task RunPendingEffectsAsync()
     {
         if (!State.HasPendingEffects)
@@ -275,11 +279,16 @@ public sealed partial class CitizenGrain(
             return;
         }
 
+        var resident = State.Resident!;
+        var projecting = State.ProjectionPending
+            ? projection.ProjectAsync(new ResidentSnapshot(resident, State.Version, State.SupersededBy, State.ChangedAt))
+            : Task.CompletedTask;
         foreach (var change in State.PendingCounts)
         {
-            await GrainFactory.Province(State.Resident!.PermanentResidenceProvince).ApplyResidentChangeAsync(change);
+            await GrainFactory.Province(resident.PermanentResidenceProvince).ApplyResidentChangeAsync(change);
         }
 
+        await projecting;
         await StoreAsync(State with { PendingCounts = [], ProjectionPending = false });
     }
 

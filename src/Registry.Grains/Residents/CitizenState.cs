@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
@@ -17,6 +18,9 @@ public sealed record CitizenState
     /// <summary>Incremented by every stored change: with the number, the id of the change's read-model event.</summary>
     public long Version { get; init; }
 
+    /// <summary>When the current version was stored; the read model measures its lag from it.</summary>
+    public DateTimeOffset ChangedAt { get; init; }
+
     /// <summary>Every change to the record, oldest first: who, when, which field, old and new value, why.</summary>
     public IReadOnlyList<ResidentChange> History { get; init; } = [];
 
@@ -33,5 +37,6 @@ public sealed record CitizenState
     public PersonalIdNumber? SupersededBy { get; init; }
 
     /// <summary>Whether effects are owed to others.</summary>
+    [JsonIgnore]
     public bool HasPendingEffects => PendingCounts.Count > 0 || ProjectionPending;
 }

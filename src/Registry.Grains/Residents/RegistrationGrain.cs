@@ -1,6 +1,7 @@
 using Registry.Contracts;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
+using Registry.ReadModel.Residents;
 
 namespace Registry.Grains.Residents;
 
@@ -23,6 +24,7 @@ public sealed record RegistrationState(RegisterResident? Request, ResidentRecord
 /// </summary>
 public sealed class RegistrationGrain(
     [PersistentState(RegistryStorage.RegistrationState, RegistryStorage.Name)] IPersistentState<RegistrationState> state,
+    ResidentDirectory directory,
     TimeProvider time)
     : Grain, IRegistrationGrain
 {
@@ -65,6 +67,14 @@ public sealed class RegistrationGrain(
             if (request.IssuedNumber is { } issued && await GrainFactory.Citizen(issued).GetAsync() is not null)
             {
                 return new NumberTaken(issued);
+            }
+
+            // Advisory, from the read model: two identical registrations racing each other both pass; the check is
+            // for the common case of a desk registering someone already registered elsewhere.
+            if (!request.ConfirmedNotDuplicate
+                && await directory.FindDuplicateCandidatesAsync(request.FullName, request.BirthDate, request.BirthRegistrationProvince) is { Length: > 0 } candidates)
+            {
+                return new DuplicateCandidatesFound(candidates);
             }
 
             // A crash before this write wastes an allocated number (a gap); after it, every retry reuses it.

@@ -4,6 +4,7 @@ using Orleans.Dashboard;
 using Registry.Grains;
 using Registry.Grains.Batches;
 using Registry.Grains.Provinces;
+using Registry.ReadModel;
 using Registry.ServiceDefaults;
 using Registry.Silo.Storage;
 
@@ -43,7 +44,7 @@ public static class RegistrySiloHosting
 
     /// <summary>
     /// Grain state and reminders in PostgreSQL, state serialised as JSON, and the registry's own database
-    /// access (the province ledger, the rows of uploaded batches and how batch grains pace them).
+    /// access (the province ledger, the resident read model, the rows of uploaded batches and how batch grains pace them).
     /// </summary>
     public static ISiloBuilder UseRegistryStorage(this ISiloBuilder silo, string connectionString)
     {
@@ -62,6 +63,7 @@ public static class RegistrySiloHosting
 
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.AddSingleton<ProvinceLedger>();
+        silo.Services.AddRegistryReadModel();
         silo.Services.AddSingleton<BatchRows>();
         silo.Services.AddOptions<BatchProcessingOptions>()
             .Bind(silo.Configuration.GetSection(BatchProcessingOptions.Section))

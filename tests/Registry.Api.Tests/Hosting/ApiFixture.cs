@@ -1,10 +1,13 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Registry.Contracts.Access;
 using Registry.Contracts.Provinces;
 using Registry.TestSupport;
+using Registry.Tokens;
 using Xunit;
 
 namespace Registry.Api.Tests.Hosting;
@@ -12,7 +15,8 @@ namespace Registry.Api.Tests.Hosting;
 /// <summary>
 /// A migrated database of its own, three silos on it, and the real API host listening on a free port of
 /// 127.0.0.1. The host's Orleans client finds the silos' gateways through the PostgreSQL membership table, as in
-/// production; tests reach the host through real sockets, never through an in-memory test server.
+/// production; tests reach the host through real sockets, never through an in-memory test server. Tokens are minted
+/// as operators mint them (<see cref="RegistryTokens"/>), with a signing key made for this run.
 /// </summary>
 [SuppressMessage("Reliability", "CA1001", Justification = "xunit ends a fixture's life through IAsyncLifetime.DisposeAsync, which disposes the host.")]
 public sealed class ApiFixture : RegistryClusterFixture
@@ -22,14 +26,23 @@ public sealed class ApiFixture : RegistryClusterFixture
 
     private RegistryApiFactory? _api;
 
-    /// <summary>A client of the API host, its base address the host's loopback endpoint.</summary>
+    /// <summary>The token settings the host was started with; the key is random for each run.</summary>
+    public RegistryAuthOptions Auth { get; } = TestTokens.NewSettings();
+
+    /// <summary>Mints tokens the host accepts, exactly as <c>Registry.Admin token</c> does.</summary>
+    public RegistryTokens Tokens => new(Auth, TimeProvider.System);
+
+    /// <summary>
+    /// A client of the API host, its base address the host's loopback endpoint, carrying a token of
+    /// <see cref="TestActors.Administrator"/> so that tests about something else than access pass any check.
+    /// </summary>
     public HttpClient Http { get; private set; } = null!;
 
     /// <summary>Creates the database and starts the cluster, then the API host, and waits until it reports ready.</summary>
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _api = new RegistryApiFactory(ConnectionString, Cluster.Options.ClusterId);
+        _api = new RegistryApiFactory(ConnectionString, Cluster.Options.ClusterId, Auth);
         _api.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         // Start-up waits until the host's cluster client reaches a gateway, and its retry filter retries for as
         // long as the host runs: bound the wait so that a client that cannot connect fails the run, not hangs it.
@@ -43,7 +56,7 @@ public sealed class ApiFixture : RegistryClusterFixture
                 $"The API host did not start within {ReadyTimeout}: its cluster client reached no gateway of cluster {Cluster.Options.ClusterId}.", ex);
         }
 
-        Http = _api.CreateClient();
+        Http = ClientFor(TestActors.Administrator);
         if (Http.BaseAddress is not { Host: "127.0.0.1", Port: > 0 })
         {
             throw new InvalidOperationException($"The API host should listen on a loopback port, but the client calls {Http.BaseAddress}.");
@@ -64,13 +77,39 @@ public sealed class ApiFixture : RegistryClusterFixture
         await base.DisposeAsync();
     }
 
+    /// <summary>A new client sending <c>Authorization: Bearer <paramref name="token"/></c>, or no such header when it is null. Dispose it.</summary>
+    public HttpClient ClientWithToken(string? token)
+    {
+        var client = _api?.CreateClient() ?? throw new InvalidOperationException("The API host has not started.");
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    /// <summary>A new client carrying a valid one-hour token of <paramref name="actor"/>. Dispose it.</summary>
+    public HttpClient ClientFor(Actor actor) => ClientWithToken(Tokens.Issue(actor, TimeSpan.FromHours(1)));
+
+    /// <summary>A new client without any token. Dispose it.</summary>
+    public HttpClient AnonymousClient() => ClientWithToken(null);
+
     /// <summary>A key no other request has used.</summary>
     public static string NewIdempotencyKey() => $"api-test-{Guid.NewGuid():N}";
 
     /// <summary>POST /residents with <paramref name="json"/>, and the key in Idempotency-Key unless it is null.</summary>
-    public async Task<HttpResponseMessage> RegisterAsync(string? idempotencyKey, string json)
+    public Task<HttpResponseMessage> RegisterAsync(string? idempotencyKey, string json) => RegisterAsync(Http, idempotencyKey, json);
+
+    /// <summary>POST /residents through <paramref name="client"/>, e.g. one carrying another actor's token.</summary>
+    public static Task<HttpResponseMessage> RegisterAsync(HttpClient client, string? idempotencyKey, string json) =>
+        PostAsync(client, "/residents", idempotencyKey, json);
+
+    /// <summary>POST <paramref name="json"/> to <paramref name="path"/> through <paramref name="client"/>, with the key in Idempotency-Key unless it is null.</summary>
+    public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string? idempotencyKey, string json)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/residents", UriKind.Relative))
+        ArgumentNullException.ThrowIfNull(client);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative))
         {
             Content = new StringContent(json, Encoding.UTF8, "application/json"),
         };
@@ -79,8 +118,11 @@ public sealed class ApiFixture : RegistryClusterFixture
             request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
         }
 
-        return await Http.SendAsync(request);
+        return await client.SendAsync(request);
     }
+
+    /// <summary>POST <paramref name="json"/> to <paramref name="path"/> as a central administrator.</summary>
+    public Task<HttpResponseMessage> PostAsync(string path, string? idempotencyKey, string json) => PostAsync(Http, path, idempotencyKey, json);
 
     /// <summary>GET <paramref name="path"/>.</summary>
     public Task<HttpResponseMessage> GetAsync(string path) => Http.GetAsync(new Uri(path, UriKind.Relative));
@@ -104,7 +146,10 @@ public sealed class ApiFixture : RegistryClusterFixture
         return new RegistrySnapshot(
             counts.Sum(),
             await TestDatabase.ScalarAsync<long>(ConnectionString, "SELECT count(*) FROM orleansstorage"),
-            await TestDatabase.ScalarAsync<long>(ConnectionString, "SELECT count(*) FROM registry.province_resident_change"));
+            // Every write of a stored grain state bumps its version, so an update in place shows here too.
+            await TestDatabase.ScalarAsync<long>(ConnectionString, "SELECT coalesce(sum(version), 0)::bigint FROM orleansstorage"),
+            await TestDatabase.ScalarAsync<long>(ConnectionString, "SELECT count(*) FROM registry.province_resident_change"),
+            await TestDatabase.ScalarAsync<long>(ConnectionString, "SELECT coalesce(sum(version), 0)::bigint FROM registry.resident"));
     }
 
     private async Task WaitUntilReadyAsync()
@@ -133,5 +178,7 @@ public sealed class ApiFixture : RegistryClusterFixture
 /// <summary>Counts that show whether anything was written.</summary>
 /// <param name="Residents">Residents of all 63 provinces, from the API.</param>
 /// <param name="StoredGrainStates">Rows of Orleans grain storage.</param>
+/// <param name="StoredVersions">The sum of their versions: any write moves it.</param>
 /// <param name="ProvinceChanges">Rows of the province ledger.</param>
-public sealed record RegistrySnapshot(long Residents, long StoredGrainStates, long ProvinceChanges);
+/// <param name="ReadModelVersions">The sum of the read model's row versions: any projected change moves it.</param>
+public sealed record RegistrySnapshot(long Residents, long StoredGrainStates, long StoredVersions, long ProvinceChanges, long ReadModelVersions);

@@ -5,16 +5,19 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Hosting;
 using Registry.ServiceDefaults;
 using Registry.TestSupport;
+using Registry.Tokens;
 
 namespace Registry.Api.Tests.Hosting;
 
 /// <summary>
-/// The API's own <c>Program</c>, configured only through the settings an operator would give it: the database
-/// and the cluster to join. Everything else (routes, problem details, the cluster client) is production code.
+/// The API's own <c>Program</c>, configured only through the settings an operator would give it: the database,
+/// the cluster to join and the token settings. Everything else (routes, problem details, the cluster client,
+/// authentication) is production code.
 /// </summary>
 /// <param name="connectionString">The fixture's database, which also holds the membership table.</param>
 /// <param name="clusterId">The test cluster's id, so that the client finds that cluster's gateways.</param>
-internal sealed class RegistryApiFactory(string connectionString, string clusterId) : WebApplicationFactory<RegistryApi::Program>
+/// <param name="auth">Issuer, audience and signing key the host checks tokens against.</param>
+internal sealed class RegistryApiFactory(string connectionString, string clusterId, RegistryAuthOptions auth) : WebApplicationFactory<RegistryApi::Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -25,5 +28,8 @@ internal sealed class RegistryApiFactory(string connectionString, string cluster
         builder.UseSetting(RegistryDatabase.ConnectionStringKey, connectionString);
         builder.UseSetting("Orleans:ClusterId", clusterId);
         builder.UseSetting("Orleans:ServiceId", RegistryTestCluster.ServiceId);
+        builder.UseSetting(RegistryAuthOptions.KeyOf(nameof(RegistryAuthOptions.Issuer)), auth.Issuer);
+        builder.UseSetting(RegistryAuthOptions.KeyOf(nameof(RegistryAuthOptions.Audience)), auth.Audience);
+        builder.UseSetting(RegistryAuthOptions.KeyOf(nameof(RegistryAuthOptions.SigningKey)), auth.SigningKey);
     }
 }

@@ -22,6 +22,8 @@ internal static class Registrations
             ["birthDate"] = birthDate,
             ["sex"] = sex,
             ["birthRegistrationProvince"] = birthRegistrationProvince,
+            // Tests register the same details many times; duplicate candidates have tests of their own.
+            ["confirmedNotDuplicate"] = true,
         };
 
     /// <summary>The valid request with <paramref name="field"/> set to <paramref name="value"/>.</summary>

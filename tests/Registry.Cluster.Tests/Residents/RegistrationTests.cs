@@ -34,7 +34,7 @@ public sealed class RegistrationTests(RegistrationClusterFixture fixture) : ICla
 
         await Parallel.ForEachAsync(Enumerable.Range(0, people), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
         {
-            var command = new RegisterResident($"{run}-{i}", $"Trần Văn Bình {i}", birthDate, Sex.Male, province) { Actor = TestActors.Administrator };
+            var command = new RegisterResident($"{run}-{i}", $"Trần Văn Bình {i}", birthDate, Sex.Male, province) { Actor = TestActors.Administrator, ConfirmedNotDuplicate = true };
             var outcome = await _client.Registration(command.IdempotencyKey).RegisterAsync(command);
             numbers.Add(Assert.IsType<Registered>(outcome).Resident.PersonalIdNumber);
         });
@@ -108,7 +108,7 @@ public sealed class RegistrationTests(RegistrationClusterFixture fixture) : ICla
     [InlineData("birthRegistrationProvince", "Lý Thường Kiệt", "1990-01-01", Sex.Male, "01")]
     public async Task Invalid_registrations_are_rejected_and_store_nothing(string field, string name, string birthDate, Sex sex, string province)
     {
-        var command = new RegisterResident(Guid.NewGuid().ToString("N"), name, DateOnly.Parse(birthDate, System.Globalization.CultureInfo.InvariantCulture), sex, province) { Actor = TestActors.Administrator };
+        var command = new RegisterResident(Guid.NewGuid().ToString("N"), name, DateOnly.Parse(birthDate, System.Globalization.CultureInfo.InvariantCulture), sex, province) { Actor = TestActors.Administrator, ConfirmedNotDuplicate = true };
         var rows = await StoredStatesAsync();
         var ledger = await LedgerRowsAsync();
 
@@ -232,14 +232,14 @@ public sealed class RegistrationTests(RegistrationClusterFixture fixture) : ICla
         Assert.Contains("1,000,000", refused.Message, StringComparison.Ordinal);
         Assert.Equal(left, last.Distinct().Count());
 
-        var command = new RegisterResident(Guid.NewGuid().ToString("N"), "Trịnh Công Sơn", birthDate, Sex.Male, "010") { Actor = TestActors.Administrator };
+        var command = new RegisterResident(Guid.NewGuid().ToString("N"), "Trịnh Công Sơn", birthDate, Sex.Male, "010") { Actor = TestActors.Administrator, ConfirmedNotDuplicate = true };
         var rows = await StoredStatesAsync();
         await Assert.ThrowsAsync<IdNumberPrefixExhaustedException>(() => _client.Registration(command.IdempotencyKey).RegisterAsync(command));
         Assert.Equal(rows, await StoredStatesAsync());
     }
 
     private static RegisterResident NewCommand(string province) =>
-        new(Guid.NewGuid().ToString("N"), "Nguyễn Thị Ánh", new DateOnly(1990, 5, 17), Sex.Female, province);
+        new(Guid.NewGuid().ToString("N"), "Nguyễn Thị Ánh", new DateOnly(1990, 5, 17), Sex.Female, province) { Actor = TestActors.Administrator, ConfirmedNotDuplicate = true };
 
     private async Task<long> ResidentsAsync(string province) => (await _client.Province(province).GetCountsAsync()).Residents;
 

@@ -17,7 +17,7 @@ public sealed class ClusterRestartTests
     {
         await using var scratch = await ScratchDatabase.CreateMigratedAsync(nameof(ClusterRestartTests));
         var database = scratch.ConnectionString;
-        var command = new RegisterResident(Guid.NewGuid().ToString("N"), "Đặng Thùy Trâm", new DateOnly(1942, 11, 26), Sex.Female, "001") { Actor = TestActors.Administrator };
+        var command = new RegisterResident(Guid.NewGuid().ToString("N"), "Đặng Thùy Trâm", new DateOnly(1942, 11, 26), Sex.Female, "001") { Actor = TestActors.Administrator, ConfirmedNotDuplicate = true };
         ResidentRecord registered;
         long residents;
         await using (var first = await RegistryTestCluster.StartAsync(database))

@@ -200,5 +200,6 @@ public sealed class AmendmentsTests
         Assert.True(Amendments.IsReplayOf(command, entries));
         Assert.False(Amendments.IsReplayOf(command with { Reason = "Khác" }, entries));
         Assert.False(Amendments.IsReplayOf(command with { Changes = [new FieldChange("religion", "Không")] }, entries));
+        Assert.False(Amendments.IsReplayOf(command with { Changes = [new FieldChange("ethnicity", "Tày")] }, entries));
     }
 }

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Authorization;
+using Registry.Contracts.Access;
+using Registry.Tokens;
+
+namespace Registry.Api.Access;
+
+/// <summary>
+/// Names of the authorization policies, for <c>RequireAuthorization</c> on endpoints. Every endpoint without one
+/// still needs an authenticated caller (the fallback policy); only health and the API reference are anonymous.
+/// </summary>
+public static class RegistryPolicies
+{
+    /// <summary>
+    /// Reading people and provinces: any authenticated caller, for now. Narrowing what a ministry partner or a
+    /// citizen may read is the field policy of a later change.
+    /// </summary>
+    public const string Read = "registry.read";
+
+    /// <summary>
+    /// Changing people: provincial officers and central administrators; ministry partners and citizens never write.
+    /// Whether an officer's change is for their own province is decided where the person's province is known.
+    /// </summary>
+    public const string Write = "registry.write";
+
+    /// <summary>The roles that <see cref="Write"/> admits, in their wire names.</summary>
+    public static IReadOnlyList<string> WriterRoles { get; } =
+        [ActorClaims.RoleName(ActorRole.ProvincialOfficer), ActorClaims.RoleName(ActorRole.CentralAdministrator)];
+
+    /// <summary>Adds the named policies, and makes an authenticated caller the default for every other endpoint.</summary>
+    internal static AuthorizationBuilder AddRegistryPolicies(this AuthorizationBuilder authorization)
+    {
+        var authenticated = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+        return authorization
+            .SetFallbackPolicy(authenticated)
+            .AddPolicy(Read, authenticated)
+            .AddPolicy(Write, policy => policy.RequireAuthenticatedUser().RequireRole(WriterRoles));
+    }
+}

@@ -1,0 +1,150 @@
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using Registry.Contracts.Identity;
+using Registry.Contracts.Residents;
+
+namespace Registry.ReadModel.Residents;
+
+/// <summary>
+/// Queries over <c>registry.resident</c>: searches for people and the duplicate check of a registration. Reads
+/// the read model, so a change is visible here once the projection has committed it, not when the grain stored it.
+/// </summary>
+public sealed class ResidentDirectory(NpgsqlDataSource database)
+{
+    /// <summary>
+    /// Most duplicate candidates returned. Far above what one name, birth date and birth province share in a real
+    /// population; it bounds the answer if bad data ever makes them many.
+    /// </summary>
+    public const int MaxDuplicateCandidates = 100;
+
+    private const string Columns =
+        "personal_id, full_name, birth_date, sex, birth_registration_province, permanent_residence_province, alive, name_key";
+
+    /// <summary>
+    /// People already registered with the same folded name, birth date and birth registration province, living or
+    /// dead, leaving out numbers replaced by a corrected one; ordered by number.
+    /// </summary>
+    public async Task<DuplicateCandidate[]> FindDuplicateCandidatesAsync(
+        string fullName, DateOnly birthDate, string birthRegistrationProvince, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fullName);
+        ArgumentNullException.ThrowIfNull(birthRegistrationProvince);
+        var key = NameFolding.Fold(fullName);
+        if (key.Length == 0 || !ResidentRow.IsProvinceCode(birthRegistrationProvince))
+        {
+            return [];
+        }
+
+        // resident_duplicates serves the three equalities; the partial index's predicate is repeated so it applies.
+        await using var command = database.CreateCommand(
+            $"""
+            SELECT {Columns} FROM registry.resident
+            WHERE superseded_by IS NULL AND name_key = $1 AND birth_date = $2 AND birth_registration_province = $3::char(3)
+            ORDER BY personal_id
+            LIMIT {MaxDuplicateCandidates}
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = birthDate, NpgsqlDbType = NpgsqlDbType.Date });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = birthRegistrationProvince });
+        var candidates = new List<DuplicateCandidate>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = Read(reader);
+            candidates.Add(new DuplicateCandidate(
+                row.PersonalIdNumber, row.FullName, row.BirthDate, row.Sex, row.BirthRegistrationProvince, row.PermanentResidenceProvince));
+        }
+
+        return [.. candidates];
+    }
+
+    /// <summary>One page of people matching <paramref name="query"/>.</summary>
+    /// <exception cref="ArgumentException">The query is invalid; <see cref="ResidentQuery.Validate"/> says why.</exception>
+    public async Task<ResidentSearchPage> SearchAsync(ResidentQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Validate() is { Length: > 0 } errors)
+        {
+            throw new ArgumentException(
+                "Invalid resident query: " + string.Join(" ", errors.Select(static error => $"{error.Field}: {error.Message}")), nameof(query));
+        }
+
+        await using var command = database.CreateCommand();
+        // Only the conditions asked for are in the statement, so each shape gets the plan of its own index:
+        // resident_by_birth_year_name with a year, resident_by_residence_name with a province, else resident_by_name.
+        var sql = new StringBuilder($"SELECT {Columns} FROM registry.resident WHERE superseded_by IS NULL");
+        if (query.NameKey is { } key)
+        {
+            var range = NameKeyRange.StartingWith(key);
+            sql.Append(" AND name_key >= ").Append(Parameter(command, range.From));
+            if (range.Before is { } before)
+            {
+                sql.Append(" AND name_key < ").Append(Parameter(command, before));
+            }
+        }
+
+        if (query.BirthYear is { } year)
+        {
+            sql.Append(" AND birth_year = ").Append(Parameter(command, (short)year, NpgsqlDbType.Smallint));
+        }
+
+        if (query.Province is { } province)
+        {
+            sql.Append(" AND permanent_residence_province = ").Append(Parameter(command, province)).Append("::char(3)");
+        }
+
+        if (query.After is { } after && SearchCursor.TryDecode(after, out var position))
+        {
+            // A row comparison is an index condition on (…, name_key, personal_id): the scan starts right after the
+            // previous page instead of skipping it.
+            sql.Append(" AND (name_key, personal_id) > (").Append(Parameter(command, position.NameKey))
+                .Append(", ").Append(Parameter(command, position.PersonalId)).Append("::char(12))");
+        }
+
+        // One row more than the page says whether another page follows.
+        sql.Append(" ORDER BY name_key, personal_id LIMIT ").Append(Parameter(command, query.Limit + 1, NpgsqlDbType.Integer));
+        command.CommandText = sql.ToString();
+
+        var residents = new List<ResidentSummary>(query.Limit + 1);
+        string? lastKey = null;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (residents.Count == query.Limit)
+                {
+                    return new ResidentSearchPage(residents, SearchCursor.Encode(lastKey!, residents[^1].PersonalIdNumber.Value));
+                }
+
+                residents.Add(Read(reader));
+                lastKey = reader.GetString(7);
+            }
+        }
+
+        return new ResidentSearchPage(residents, null);
+    }
+
+    private static string Parameter(NpgsqlCommand command, string value) => Parameter(command, value, NpgsqlDbType.Text);
+
+    private static string Parameter<T>(NpgsqlCommand command, T value, NpgsqlDbType type)
+    {
+        command.Parameters.Add(new NpgsqlParameter<T> { TypedValue = value, NpgsqlDbType = type });
+        return "$" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static ResidentSummary Read(NpgsqlDataReader reader)
+    {
+        var number = reader.GetString(0);
+        return new ResidentSummary(
+            PersonalIdNumber.TryParse(number, out var parsed, out var error)
+                ? parsed
+                : throw new InvalidOperationException($"registry.resident holds '{number}', which is not a personal ID number: {error}"),
+            reader.GetString(1),
+            reader.GetFieldValue<DateOnly>(2),
+            (Sex)reader.GetInt16(3),
+            reader.GetString(4),
+            reader.GetString(5),
+            reader.GetBoolean(6));
+    }
+}

@@ -1,0 +1,56 @@
+using System.Net;
+using Registry.Api.Tests.Hosting;
+using Registry.Api.Tests.Residents;
+using Registry.Contracts.Access;
+using Xunit;
+
+namespace Registry.Api.Tests.Access;
+
+/// <summary>What each role may do: provincial officers and central administrators write; every role reads, for now.</summary>
+[Collection(ApiCollectionDefinition.Name)]
+public sealed class RolesTests(ApiFixture api)
+{
+    /// <summary>Ministry partners and citizens never write: 403 problem details naming the roles that may, and nothing stored.</summary>
+    [Theory]
+    [InlineData(ActorRole.MinistryPartner)]
+    [InlineData(ActorRole.Citizen)]
+    public async Task Registering_as_a_reader_only_role_is_refused_with_403(ActorRole role)
+    {
+        var before = await api.SnapshotAsync();
+        using var client = api.ClientFor(new Actor($"test-{role}", role, null));
+
+        using var response = await ApiFixture.RegisterAsync(client, ApiFixture.NewIdempotencyKey(), Registrations.Valid().ToJson());
+
+        await AccessAssert.ForbiddenAsync(response);
+        Assert.Equal(before, await api.SnapshotAsync());
+    }
+
+    /// <summary>A provincial officer registers a person born in their province, and the province counts them.</summary>
+    [Fact]
+    public async Task A_provincial_officer_registers_in_their_province()
+    {
+        var before = await api.ResidentsInAsync("001");
+        using var officer = api.ClientFor(new Actor("officer-001", ActorRole.ProvincialOfficer, "001"));
+
+        using var response = await ApiFixture.RegisterAsync(
+            officer, ApiFixture.NewIdempotencyKey(), Registrations.Valid(birthRegistrationProvince: "001").ToJson());
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(before + 1, await api.ResidentsInAsync("001"));
+    }
+
+    /// <summary>Any authenticated role may read a province's counters.</summary>
+    [Theory]
+    [InlineData(ActorRole.ProvincialOfficer)]
+    [InlineData(ActorRole.CentralAdministrator)]
+    [InlineData(ActorRole.MinistryPartner)]
+    [InlineData(ActorRole.Citizen)]
+    public async Task Every_role_may_read(ActorRole role)
+    {
+        using var client = api.ClientFor(new Actor($"test-{role}", role, role == ActorRole.ProvincialOfficer ? "079" : null));
+
+        using var response = await client.GetAsync(new Uri("/provinces/001", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}

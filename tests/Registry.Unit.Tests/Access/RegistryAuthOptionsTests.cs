@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Options;
+using Registry.Api.Access;
+using Registry.Tokens;
+
+namespace Registry.Unit.Tests.Access;
+
+/// <summary>The API refuses to start with unusable token settings, and says which key to fix without showing the secret.</summary>
+public sealed class RegistryAuthOptionsTests
+{
+    private const string SecretLookingKey = "c2VjcmV0LXNlY3JldC1zZWNyZXQ="; // base64 of 20 bytes
+
+    private static RegistryAuthOptions Valid() => new()
+    {
+        Issuer = "registry-local",
+        Audience = "registry-api",
+        SigningKey = Convert.ToBase64String(new byte[RegistryAuthOptions.MinimumKeyBytes]),
+    };
+
+    /// <summary>Issuer, audience and a 32-byte key pass.</summary>
+    [Fact]
+    public void Complete_settings_pass()
+    {
+        Assert.Empty(Valid().Validate());
+        Assert.True(new RegistryAuthOptionsValidator().Validate(null, Valid()).Succeeded);
+    }
+
+    /// <summary>Each missing setting gets its own message naming the configuration key and the environment variable.</summary>
+    [Theory]
+    [InlineData(nameof(RegistryAuthOptions.Issuer))]
+    [InlineData(nameof(RegistryAuthOptions.Audience))]
+    [InlineData(nameof(RegistryAuthOptions.SigningKey))]
+    public void A_missing_setting_is_named_with_its_key(string property)
+    {
+        var options = Valid();
+        typeof(RegistryAuthOptions).GetProperty(property)!.SetValue(options, " ");
+
+        var problem = Assert.Single(options.Validate());
+
+        Assert.StartsWith($"Registry:Auth:{property} is missing", problem, StringComparison.Ordinal);
+        Assert.Contains($"Registry__Auth__{property}", problem, StringComparison.Ordinal);
+    }
+
+    /// <summary>Nothing configured: three messages, which the start-up validation reports together.</summary>
+    [Fact]
+    public void Empty_settings_fail_start_up_with_every_key_named()
+    {
+        var result = new RegistryAuthOptionsValidator().Validate(null, new RegistryAuthOptions());
+
+        Assert.True(result.Failed);
+        var failures = result.Failures!.ToList();
+        Assert.Equal(3, failures.Count);
+        var message = new OptionsValidationException(string.Empty, typeof(RegistryAuthOptions), failures).Message;
+        Assert.Contains("Registry:Auth:Issuer", message, StringComparison.Ordinal);
+        Assert.Contains("Registry:Auth:Audience", message, StringComparison.Ordinal);
+        Assert.Contains("Registry:Auth:SigningKey", message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A key that is not base64, or decodes to fewer than 32 bytes, is refused, and no message repeats the value.</summary>
+    [Theory]
+    [InlineData("not base64!", "is not valid base64")]
+    [InlineData(SecretLookingKey, "decodes to 20 bytes")]
+    public void A_bad_signing_key_is_refused_without_showing_it(string key, string expected)
+    {
+        var options = Valid();
+        options.SigningKey = key;
+
+        var problem = Assert.Single(options.Validate());
+
+        Assert.StartsWith("Registry:Auth:SigningKey", problem, StringComparison.Ordinal);
+        Assert.Contains(expected, problem, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, problem, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, options.ToString(), StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(options.CreateSigningKey);
+    }
+}
