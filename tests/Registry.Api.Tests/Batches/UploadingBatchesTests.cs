@@ -140,6 +140,11 @@ public sealed class UploadingBatchesTests(ApiFixture api)
         using var resumed = await BatchUploads.UploadAsync(officer, batchId, BatchUploads.Ndjson, string.Concat(lines));
 
         Assert.Equal(HttpStatusCode.Accepted, resumed.StatusCode);
+        // Progress is visible while the batch runs: the 202 itself shows it started with rows still pending.
+        var running = JsonDocument.Parse(await resumed.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("running", running.GetProperty("status").GetString());
+        Assert.Equal(rows, running.GetProperty("storedRows").GetInt32());
+        Assert.True(running.GetProperty("rows").GetProperty("pending").GetInt64() > 0, running.ToString());
         var progress = await BatchUploads.WaitUntilCompletedAsync(officer, batchId, TimeSpan.FromSeconds(120));
         Assert.Equal(rows, progress.GetProperty("totalRows").GetInt32());
         Assert.Equal(rows, progress.GetProperty("rows").GetProperty("applied").GetInt64());

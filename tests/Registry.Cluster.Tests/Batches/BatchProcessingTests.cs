@@ -73,6 +73,33 @@ public sealed class BatchProcessingTests(BatchClusterFixture fixture) : IClassFi
         Assert.Equal(residentsBefore + 2, (await _client.Province("048").GetCountsAsync()).Residents);
     }
 
+    /// <summary>
+    /// A registration matching a registered person (same folded name, birth date and birth province) is held back as a
+    /// duplicate candidate naming that person; the same row with confirmedNotDuplicate is applied.
+    /// </summary>
+    [Fact]
+    public async Task A_likely_duplicate_is_held_back_with_its_candidate_until_confirmed()
+    {
+        var name = $"Hoàng Thị Duyên {Guid.NewGuid().ToString("N")[..6]}";
+        var earlier = new Contracts.Residents.RegisterResident(Guid.NewGuid().ToString("N"), name, new DateOnly(1995, 7, 2), Contracts.Residents.Sex.Female, "079")
+        {
+            Actor = TestActors.Administrator,
+        };
+        var registered = Assert.IsType<Contracts.Residents.Registered>(await _client.Registration(earlier.IdempotencyKey).RegisterAsync(earlier));
+        var batchId = StoredBatches.NewId("duplicate");
+        var row = $$"""{"kind":"registration","fullName":"{{name.ToUpperInvariant()}}","birthDate":"1995-07-02","sex":"female","birthRegistrationProvince":"079"}""";
+        await StoredBatches.StoreAsync(_database, batchId, TestActors.Officer("079"), "079", [row, row.Replace("}", ""","confirmedNotDuplicate":true}""", StringComparison.Ordinal)]);
+
+        await _client.Batch(batchId).StartAsync();
+        await StoredBatches.WaitUntilCompletedAsync(_database, batchId, Patience);
+
+        var rows = await StoredBatches.RowsAsync(_database, batchId);
+        Assert.Equal(["duplicateCandidate", "applied"], rows.Select(stored => stored.Status));
+        var candidate = rows[0].Result!.Value.GetProperty("candidates")[0];
+        Assert.Equal(registered.Resident.PersonalIdNumber.Value, candidate.GetProperty("personalIdNumber").GetString());
+        Assert.NotEqual(registered.Resident.PersonalIdNumber.Value, rows[1].Number());
+    }
+
     /// <summary>A CSV batch is read by its stored header: a registration, then an amendment of that person.</summary>
     [Fact]
     public async Task A_CSV_batch_is_processed_by_its_header()
