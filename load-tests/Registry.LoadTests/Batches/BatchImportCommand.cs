@@ -285,7 +285,7 @@ internal static class BatchImportCommand
         var bars = points.Select((point, index) => (
             Label: string.Create(CultureInfo.InvariantCulture, $"{point.At.TotalSeconds:N0} s"),
             Value: (double)point.Done,
-            Note: Formats.Count(point.Done))).ToList();
+            Note: "")).ToList();
         report.Append(BarChart.Render(bars));
         Append(report, "```\n\n## Reproduce\n\n```sh\ncluster-config/up.sh\n");
         Append(report, $"dotnet run --project load-tests/Registry.LoadTests -c Release -- batch-import --rows {run.Rows} --format {(run.Csv ? "csv" : "ndjson")} --province {run.Province} --seed {run.Seed}\n```\n");
