@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Registry.LoadTests.Batches;
 using Registry.LoadTests.Scenarios;
 
 // Load generator for the registry, in the style of Orleans' DistributedTests:
@@ -6,7 +7,8 @@ using Registry.LoadTests.Scenarios;
 //               search, project on the read model in PostgreSQL)
 //   Running/    targets (loopback-only HTTP client, cluster client or database), workers, warm-up, measured blocks, request cap
 //   Reporting/  the Markdown report and the console summary
-// It only ever sends traffic to loopback (--api, or the PostgreSQL (and gateways) of --connection), and every run is
+//   Batches/    batch-import: one generated provincial batch uploaded as a stream and followed to its last result
+// It only ever sends traffic to loopback (--api, or the PostgreSQL and gateways of --connection), and every run is
 // bounded in time and count.
 var root = new RootCommand("Load generator for the national population registry, over HTTP, an Orleans cluster client or PostgreSQL (loopback targets only).")
 {
@@ -16,6 +18,7 @@ var root = new RootCommand("Load generator for the national population registry,
     AllocateScenario.CreateCommand(),
     SearchScenario.CreateCommand(),
     ProjectScenario.CreateCommand(),
+    BatchImportCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -1,4 +1,5 @@
 using Registry.Api.Access;
+using Registry.Api.Batches;
 using Registry.Api.Health;
 using Registry.Api.Hosting;
 using Registry.Api.Provinces;
@@ -10,6 +11,7 @@ builder.AddRegistryClusterClient();
 builder.AddRegistryApi();
 builder.AddRegistryAuthentication();
 builder.AddRegistryReadModel();
+builder.AddRegistryBatches();
 builder.Services.AddApiHealthChecks();
 
 var app = builder.Build();
@@ -17,5 +19,6 @@ app.UseRegistryApi();
 app.UseRegistryAuthentication();
 app.MapResidentsApi();
 app.MapProvincesApi();
+app.MapBatchesApi();
 app.MapRegistryHealth();
 app.Run();

@@ -1,3 +1,4 @@
+using Registry.Contracts.Batches;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
@@ -29,4 +30,11 @@ public static class RegistryGrains
 
     /// <summary>The key of the registration grain for <paramref name="idempotencyKey"/>; the prefix keeps digit-only keys strings.</summary>
     public static string RegistrationKey(string idempotencyKey) => "registration:" + idempotencyKey;
+
+    /// <summary>The batch with this id.</summary>
+    public static IBatchGrain Batch(this IGrainFactory grains, string batchId) =>
+        grains.GetGrain<IBatchGrain>(BatchKey(batchId));
+
+    /// <summary>The key of the batch grain for <paramref name="batchId"/>; the prefix keeps digit-only ids strings.</summary>
+    public static string BatchKey(string batchId) => "batch:" + batchId;
 }

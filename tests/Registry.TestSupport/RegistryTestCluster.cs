@@ -37,6 +37,8 @@ public static class RegistryTestCluster
         {
             [RegistryDatabase.ConnectionStringKey] = connectionString,
             [FastLivenessKey] = fastLiveness ? "true" : "false",
+            // A batch resumes within seconds after a silo is lost, not within the production minute.
+            ["Batches:ReminderPeriod"] = "00:00:03",
         }));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();

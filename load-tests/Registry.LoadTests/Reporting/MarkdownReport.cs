@@ -40,7 +40,7 @@ internal static class MarkdownReport
         report.Append("Latency is measured by the load generator from sending a request to reading its whole answer.\n\n");
     }
 
-    private static void WriteMachine(StringBuilder report, MachineInfo machine)
+    internal static void WriteMachine(StringBuilder report, MachineInfo machine)
     {
         report.Append("## Machine\n\n| | |\n|---|---|\n");
         Row(report, "logical cores", machine.LogicalCores.ToString(CultureInfo.InvariantCulture));

@@ -55,7 +55,7 @@ internal sealed class ApiTarget : ILoadTarget
     }
 
     /// <summary>The token from the option, else the environment, else up.sh's file; and where it came from, for the report.</summary>
-    private static bool TryFindToken(string? given, [NotNullWhen(true)] out string? bearer, [NotNullWhen(true)] out string? source)
+    internal static bool TryFindToken(string? given, [NotNullWhen(true)] out string? bearer, [NotNullWhen(true)] out string? source)
     {
         (bearer, source) = (given?.Trim(), "--token");
         if (string.IsNullOrEmpty(bearer))

@@ -2,6 +2,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Registry.Grains;
+using Registry.Grains.Batches;
 using Registry.Grains.Provinces;
 using Registry.ReadModel;
 using Registry.ServiceDefaults;
@@ -43,7 +44,7 @@ public static class RegistrySiloHosting
 
     /// <summary>
     /// Grain state and reminders in PostgreSQL, state serialised as JSON, and the registry's own database
-    /// access (the province ledger, the resident read model).
+    /// access (the province ledger, the resident read model, the rows of uploaded batches and how batch grains pace them).
     /// </summary>
     public static ISiloBuilder UseRegistryStorage(this ISiloBuilder silo, string connectionString)
     {
@@ -63,6 +64,13 @@ public static class RegistrySiloHosting
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.AddSingleton<ProvinceLedger>();
         silo.Services.AddRegistryReadModel();
+        silo.Services.AddSingleton<BatchRows>();
+        silo.Services.AddOptions<BatchProcessingOptions>()
+            .Bind(silo.Configuration.GetSection(BatchProcessingOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(options => options.TickInterval >= TimeSpan.Zero && options.ReminderPeriod > TimeSpan.Zero && options.MaxBackoff >= TimeSpan.FromSeconds(1),
+                $"{BatchProcessingOptions.Section}: TickInterval must not be negative, ReminderPeriod must be positive and MaxBackoff at least one second.")
+            .ValidateOnStart();
         silo.Services.AddSingleton(TimeProvider.System);
         return silo;
     }

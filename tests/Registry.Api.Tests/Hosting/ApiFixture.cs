@@ -92,6 +92,17 @@ public sealed class ApiFixture : RegistryClusterFixture
     /// <summary>A new client carrying a valid one-hour token of <paramref name="actor"/>. Dispose it.</summary>
     public HttpClient ClientFor(Actor actor) => ClientWithToken(Tokens.Issue(actor, TimeSpan.FromHours(1)));
 
+    /// <summary>
+    /// A plain client of the API host carrying a token of <paramref name="actor"/>, for request bodies that are streamed:
+    /// the factory's clients copy every request body into memory so that they can replay it on a redirect. Dispose it.
+    /// </summary>
+    public HttpClient StreamingClientFor(Actor actor)
+    {
+        var client = new HttpClient(new SocketsHttpHandler()) { BaseAddress = Http.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.Issue(actor, TimeSpan.FromHours(1)));
+        return client;
+    }
+
     /// <summary>A new client without any token. Dispose it.</summary>
     public HttpClient AnonymousClient() => ClientWithToken(null);
 

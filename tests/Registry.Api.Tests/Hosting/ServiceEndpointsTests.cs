@@ -36,7 +36,7 @@ public sealed class ServiceEndpointsTests(ApiFixture api)
             .Select(operation => operation.Value)
             .Where(operation => operation.TryGetProperty("operationId", out _))
             .ToDictionary(operation => operation.GetProperty("operationId").GetString()!);
-        foreach (var name in new[] { "RegisterResident", "GetResident", "GetProvince" })
+        foreach (var name in new[] { "RegisterResident", "GetResident", "GetProvince", "UploadBatch", "GetBatch", "GetBatchRows" })
         {
             Assert.True(operations.TryGetValue(name, out var operation), $"{name} is not in the document");
             Assert.True(
@@ -44,7 +44,7 @@ public sealed class ServiceEndpointsTests(ApiFixture api)
                 $"{name} has no summary");
         }
 
-        foreach (var name in new[] { "GetResident", "GetProvince" })
+        foreach (var name in new[] { "GetResident", "GetProvince", "GetBatch", "GetBatchRows" })
         {
             var notFound = operations[name].GetProperty("responses").GetProperty("404").GetProperty("content");
             Assert.True(notFound.TryGetProperty("application/problem+json", out _), $"{name} does not document 404 as problem details");
