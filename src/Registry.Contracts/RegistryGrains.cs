@@ -20,6 +20,10 @@ public static class RegistryGrains
     public static IProvinceGrain Province(this IGrainFactory grains, string provinceCode) =>
         grains.GetGrain<IProvinceGrain>(provinceCode);
 
+    /// <summary>The shard of <paramref name="provinceCode"/> that counts <paramref name="number"/>.</summary>
+    public static IProvinceCounterGrain ProvinceCounter(this IGrainFactory grains, string provinceCode, PersonalIdNumber number) =>
+        grains.GetGrain<IProvinceCounterGrain>(IProvinceCounterGrain.Key(provinceCode, IProvinceCounterGrain.ShardOf(number)));
+
     /// <summary>The allocator of numbers under <paramref name="prefix"/>.</summary>
     public static IIdNumberAllocatorGrain IdNumberAllocator(this IGrainFactory grains, IdNumberPrefix prefix) =>
         grains.GetGrain<IIdNumberAllocatorGrain>(prefix.Value);

@@ -17,6 +17,9 @@ public static class RegistryStorage
     /// <summary>State name of <see cref="Residents.RegistrationGrain"/>.</summary>
     public const string RegistrationState = "registration";
 
+    /// <summary>State name of province grains: communes and wards.</summary>
+    public const string ProvinceState = "province";
+
     /// <summary>State name of <see cref="Identity.IdNumberAllocatorGrain"/>.</summary>
     public const string AllocatorState = "idNumberAllocator";
 }

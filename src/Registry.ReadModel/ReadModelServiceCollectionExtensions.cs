@@ -17,6 +17,7 @@ public static class ReadModelServiceCollectionExtensions
     {
         services.TryAddSingleton<ResidentProjection>();
         services.TryAddSingleton<ResidentDirectory>();
+        services.TryAddSingleton<ResidentCensus>();
         return services;
     }
 }

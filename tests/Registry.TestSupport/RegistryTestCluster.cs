@@ -39,6 +39,9 @@ public static class RegistryTestCluster
             [FastLivenessKey] = fastLiveness ? "true" : "false",
             // A batch resumes within seconds after a silo is lost, not within the production minute.
             ["Batches:ReminderPeriod"] = "00:00:03",
+            // Likewise a change interrupted by a lost silo is finished within seconds.
+            ["UnfinishedWork:SweepPeriod"] = "00:00:02",
+            ["UnfinishedWork:GracePeriod"] = "00:00:01",
         }));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();

@@ -22,6 +22,9 @@ public static class RegistryPolicies
     /// </summary>
     public const string Write = "registry.write";
 
+    /// <summary>Reference data and national operations (communes, reconciliation): central administrators only.</summary>
+    public const string Administer = "registry.administer";
+
     /// <summary>The roles that <see cref="Write"/> admits, in their wire names.</summary>
     public static IReadOnlyList<string> WriterRoles { get; } =
         [ActorClaims.RoleName(ActorRole.ProvincialOfficer), ActorClaims.RoleName(ActorRole.CentralAdministrator)];
@@ -33,6 +36,7 @@ public static class RegistryPolicies
         return authorization
             .SetFallbackPolicy(authenticated)
             .AddPolicy(Read, authenticated)
-            .AddPolicy(Write, policy => policy.RequireAuthenticatedUser().RequireRole(WriterRoles));
+            .AddPolicy(Write, policy => policy.RequireAuthenticatedUser().RequireRole(WriterRoles))
+            .AddPolicy(Administer, policy => policy.RequireAuthenticatedUser().RequireRole(ActorClaims.RoleName(ActorRole.CentralAdministrator)));
     }
 }

@@ -9,7 +9,7 @@ using Registry.Contracts.Residents;
 
 namespace Registry.Api.Residents;
 
-/// <summary>Changes to a person: amendments (corrections with reason and document) and death.</summary>
+/// <summary>Changes to a person: amendments (corrections with reason and document), relocations and death.</summary>
 public static class ResidentChangesApi
 {
     /// <summary>Maps the change endpoints under the <c>/residents</c> group.</summary>
@@ -29,6 +29,19 @@ public static class ResidentChangesApi
                              "correction contradicts the number, a new number is issued and returned, and the old one keeps resolving to the person. " +
                              "After death, permanentAddress, spouse, guardian and nationality are closed (409). Every change is kept in the history. " +
                              "The Idempotency-Key identifies the amendment: repeating it has the effect of one.");
+
+        residents.MapPost("/{personalIdNumber}/relocations", RelocateAsync)
+            .WithName("RelocateResident")
+            .RequireAuthorization(RegistryPolicies.Write)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Move a person's permanent residence to another commune or province")
+            .WithDescription("The destination names a current province, one of its communes or wards (5-digit code), and the address within it. " +
+                             "The move, the departure from the old province and the arrival in the new one happen together or not at all. " +
+                             "An officer registers moves into their own province. 409 when the person is dead, when expectedVersion (the version " +
+                             "of GET /residents/{personalIdNumber}) is given and the record changed since, or when the Idempotency-Key was used for " +
+                             "another request. The Idempotency-Key identifies the move: repeating it has the effect of one.");
 
         residents.MapPost("/{personalIdNumber}/death", RecordDeathAsync)
             .WithName("RecordDeath")
@@ -85,6 +98,31 @@ public static class ResidentChangesApi
         return Answer(await cluster.Citizen(number!.Value).RecordDeathAsync(command), response);
     }
 
+    private static async Task<Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult>> RelocateAsync(
+        string personalIdNumber,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        RelocateResidentRequest request,
+        ClaimsPrincipal user,
+        IClusterClient cluster,
+        HttpResponse response)
+    {
+        var errors = new FieldErrors();
+        var number = Number(personalIdNumber, errors);
+        errors.Add("Idempotency-Key", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
+        errors.Add("provinceCode", request.ProvinceCode is null ? "The destination province is required." : null);
+        errors.Add("communeCode", request.CommuneCode is null ? "The destination commune or ward is required." : null);
+        errors.Add("address", request.Address is null ? "The address within the commune is required." : null);
+        errors.Add("movedOn", request.MovedOn is null ? "The date of the move is required (yyyy-MM-dd)." : null);
+        if (errors.Any)
+        {
+            return RequestProblems.Invalid(errors.ToArray());
+        }
+
+        var command = new Relocate(idempotencyKey!, user.ToActor(), new ResidenceAddress(request.ProvinceCode!, request.CommuneCode!, request.Address!),
+            request.MovedOn!.Value, request.ExpectedVersion);
+        return Answer(await cluster.Citizen(number!.Value).RelocateAsync(command), response);
+    }
+
     private static PersonalIdNumber? Number(string text, FieldErrors errors)
     {
         if (PersonalIdNumber.TryParse(text, out var number, out var error))
@@ -107,7 +145,7 @@ public static class ResidentChangesApi
                 }
 
                 response.Headers.ContentLocation = $"/residents/{changed.Resident.PersonalIdNumber}";
-                return TypedResults.Ok(ResidentResponse.From(changed.Resident));
+                return TypedResults.Ok(ResidentResponse.From(changed.Resident, changed.Version));
             case ChangeRefused { Kind: RefusalKind.Invalid } invalid:
                 return RequestProblems.Invalid(invalid.Errors.Select(Rename));
             case ChangeRefused refused:
@@ -117,9 +155,14 @@ public static class ResidentChangesApi
         }
     }
 
-    // The grain names the operation id as the command does; over HTTP it travels as the Idempotency-Key header.
-    private static FieldError Rename(FieldError error) =>
-        error.Field is "amendmentId" or "operationId" ? error with { Field = "Idempotency-Key" } : error;
+    // The grain names fields as the command does: the operation id travels as the Idempotency-Key header, and the
+    // destination's fields are the request's own.
+    private static FieldError Rename(FieldError error) => error.Field switch
+    {
+        "amendmentId" or "operationId" or "relocationId" => error with { Field = "Idempotency-Key" },
+        _ when error.Field.StartsWith("destination.", StringComparison.Ordinal) => error with { Field = error.Field["destination.".Length..] },
+        _ => error,
+    };
 }
 
 /// <summary>Body of <c>POST /residents/{personalIdNumber}/amendments</c>.</summary>
@@ -133,3 +176,11 @@ public sealed record AmendResidentRequest(string? Reason, string? DocumentRefere
 /// <param name="Place">Place of death.</param>
 /// <param name="DocumentReference">Reference of the death certificate or court decision.</param>
 public sealed record RecordDeathRequest(DateOnly? Date, string? Place, string? DocumentReference);
+
+/// <summary>Body of <c>POST /residents/{personalIdNumber}/relocations</c>.</summary>
+/// <param name="ProvinceCode">Current code of the destination province.</param>
+/// <param name="CommuneCode">Five-digit code of the destination commune or ward.</param>
+/// <param name="Address">Address within the commune.</param>
+/// <param name="MovedOn">Date the move is registered (yyyy-MM-dd), not in the future.</param>
+/// <param name="ExpectedVersion">The version the caller read; when given, the move is refused (409) if the record changed since.</param>
+public sealed record RelocateResidentRequest(string? ProvinceCode, string? CommuneCode, string? Address, DateOnly? MovedOn, long? ExpectedVersion);

@@ -24,10 +24,13 @@ public sealed record ResidentResponse(
     string? PermanentAddress,
     bool Alive,
     DeathResponse? Death,
-    IReadOnlyList<string> PreviousNumbers)
+    IReadOnlyList<string> PreviousNumbers,
+    string? PermanentResidenceCommune,
+    long Version)
 {
-    /// <summary>The response for <paramref name="resident"/>.</summary>
-    public static ResidentResponse From(ResidentRecord resident)
+    /// <summary>The response for <paramref name="resident"/> at <paramref name="version"/>.</summary>
+    /// <remarks>The version is what a relocation names as its expectedVersion to be refused if the record changed since.</remarks>
+    public static ResidentResponse From(ResidentRecord resident, long version)
     {
         ArgumentNullException.ThrowIfNull(resident);
         return new(
@@ -51,7 +54,9 @@ public sealed record ResidentResponse(
             resident.PermanentAddress,
             resident.IsAlive,
             resident.Death is { } death ? new DeathResponse(death.Date, death.Place, death.DocumentReference) : null,
-            [.. resident.PreviousNumbers.Select(number => number.Value)]);
+            [.. resident.PreviousNumbers.Select(number => number.Value)],
+            resident.PermanentResidenceCommune,
+            version);
     }
 }
 

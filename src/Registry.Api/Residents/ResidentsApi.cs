@@ -78,7 +78,8 @@ public static class ResidentsApi
                     response.Headers["Idempotent-Replayed"] = "true";
                 }
 
-                var body = ResidentResponse.From(registered.Resident);
+                // The record as registered, replayed or not, is the citizen's first version.
+                var body = ResidentResponse.From(registered.Resident, version: 1);
                 return TypedResults.Created($"/residents/{body.PersonalIdNumber}", body);
             case Rejected rejected:
                 return RequestProblems.Invalid(rejected.Errors);
@@ -120,13 +121,13 @@ public static class ResidentsApi
             return RequestProblems.Invalid([new FieldError("personalIdNumber", error!)]);
         }
 
-        if (await cluster.Citizen(number).GetAsync() is not { } resident)
+        if (await cluster.Citizen(number).GetViewAsync() is not { } view)
         {
             return NotFound(number);
         }
 
-        response.Headers.ContentLocation = $"/residents/{resident.PersonalIdNumber}";
-        return TypedResults.Ok(ResidentResponse.From(resident));
+        response.Headers.ContentLocation = $"/residents/{view.Resident.PersonalIdNumber}";
+        return TypedResults.Ok(ResidentResponse.From(view.Resident, view.Version));
     }
 
     private static async Task<Results<Ok<ResidentChangeResponse[]>, ValidationProblem, ProblemHttpResult>> GetHistoryAsync(

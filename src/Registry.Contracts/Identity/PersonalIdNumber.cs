@@ -64,6 +64,12 @@ public readonly record struct PersonalIdNumber
         return true;
     }
 
+    /// <summary>The sex the number encodes (Decree 137/2015 Art. 7): a registered number always agrees with the record.</summary>
+    public Sex Sex => SexCenturyDigit.Decode(Value[3] - '0').Sex;
+
+    /// <summary>The birth year the number encodes: its century from digit 4, its last two digits from digits 5 and 6.</summary>
+    public int BirthYear => SexCenturyDigit.Decode(Value[3] - '0').CenturyStart + int.Parse(Value.AsSpan(4, 2), CultureInfo.InvariantCulture);
+
     /// <summary>Whether the sex/century and year digits agree with this birth date and sex.</summary>
     public bool IsConsistentWith(DateOnly birthDate, Sex sex) => ContradictionWith(birthDate, sex) is null;
 

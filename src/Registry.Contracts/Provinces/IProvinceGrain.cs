@@ -1,48 +1,77 @@
 using Orleans.Concurrency;
-using Registry.Contracts.Identity;
 
 namespace Registry.Contracts.Provinces;
 
 /// <summary>
-/// One province, keyed by its current 3-digit code. Holds counters, never the list of its residents:
-/// with millions of residents a list would make every write O(N).
+/// One province, keyed by its current 3-digit code: its communes and wards, and its counters. The counters live in
+/// <see cref="IProvinceCounterGrain"/> shards, so that a city every relocation lands on is not one activation's queue;
+/// this grain adds them up when asked. It never holds the list of its residents: with millions of residents a list
+/// would make every write O(N).
 /// </summary>
 public interface IProvinceGrain : IGrainWithStringKey
 {
-    /// <summary>Applies a change to the resident count once, however often the same operation is sent.</summary>
-    /// <returns>True when this call applied it, false when it had been applied before.</returns>
-    Task<bool> ApplyResidentChangeAsync(ResidentCountChange change);
-
-    /// <summary>The province's counters now.</summary>
+    /// <summary>The province's counters now: the sum of its shards.</summary>
     [ReadOnly]
     Task<ProvinceCounts> GetCountsAsync();
+
+    /// <summary>Adds a commune or ward, or renames it; repeating the call is harmless.</summary>
+    /// <returns>Null when stored, else why the commune was refused (nothing changed).</returns>
+    Task<string?> SetCommuneAsync(Commune commune);
+
+    /// <summary>The province's communes and wards, by code.</summary>
+    [ReadOnly]
+    Task<Commune[]> GetCommunesAsync();
+
+    /// <summary>Why a permanent residence cannot be in <paramref name="communeCode"/> of this province, or null when it can.</summary>
+    [ReadOnly]
+    Task<string?> CheckDestinationAsync(string communeCode);
+}
+
+/// <summary>A commune or ward (Decision 124/2004/QĐ-TTg codes have five digits).</summary>
+/// <param name="Code">Five digits, unique in the country.</param>
+/// <param name="Name">Vietnamese name, NFC.</param>
+[GenerateSerializer, Immutable, Alias("registry.Commune")]
+public sealed record Commune([property: Id(0)] string Code, [property: Id(1)] string Name)
+{
+    /// <summary>Longest name stored.</summary>
+    public const int MaxNameLength = 100;
+
+    /// <summary>Why <paramref name="code"/> cannot be a commune code, or null.</summary>
+    public static string? CheckCode(string? code) =>
+        code is { Length: 5 } && code.All(char.IsAsciiDigit) ? null : $"A commune or ward code has 5 digits, not '{code}'.";
 }
 
 /// <summary>Why a province's resident count changes.</summary>
 [GenerateSerializer, Alias("registry.ResidentCountReason")]
 public enum ResidentCountReason
 {
-    /// <summary>A newly registered person takes up permanent residence here.</summary>
+    /// <summary>A person registered with their permanent residence here (other than a newborn).</summary>
     Registration = 0,
 
     /// <summary>A resident died.</summary>
     Death = 1,
+
+    /// <summary>A person moved their permanent residence here from another province.</summary>
+    Arrival = 2,
+
+    /// <summary>A resident moved their permanent residence to another province.</summary>
+    Departure = 3,
+
+    /// <summary>A newborn registered here: born less than a year before the registration.</summary>
+    Birth = 4,
+
+    /// <summary>A corrected birth date or sex moved a resident to a new number: −1 under the old, +1 under the new.</summary>
+    Renumbering = 5,
 }
 
 /// <summary>A +1 or −1 on a province's resident count, identified by <paramref name="OperationId"/>.</summary>
 /// <param name="OperationId">Unique per change; a repeated id is counted once.</param>
-/// <param name="PersonalIdNumber">Whose residence changed.</param>
+/// <param name="PersonalIdNumber">Whose residence changed; their sex and birth year are read from it.</param>
 /// <param name="Delta">+1 or −1.</param>
 /// <param name="Reason">Why.</param>
 [GenerateSerializer, Immutable, Alias("registry.ResidentCountChange")]
 public sealed record ResidentCountChange(
     [property: Id(0)] string OperationId,
-    [property: Id(1)] PersonalIdNumber PersonalIdNumber,
+    [property: Id(1)] Identity.PersonalIdNumber PersonalIdNumber,
     [property: Id(2)] int Delta,
     [property: Id(3)] ResidentCountReason Reason);
-
-/// <summary>A province's counters.</summary>
-/// <param name="ProvinceCode">The province.</param>
-/// <param name="Residents">People whose permanent residence is here.</param>
-[GenerateSerializer, Immutable, Alias("registry.ProvinceCounts")]
-public sealed record ProvinceCounts([property: Id(0)] string ProvinceCode, [property: Id(1)] long Residents);

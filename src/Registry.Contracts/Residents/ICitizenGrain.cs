@@ -20,6 +20,10 @@ public interface ICitizenGrain : IGrainWithStringKey
     [ReadOnly]
     Task<ResidentRecord?> GetAsync();
 
+    /// <summary>The person's current record with the citizen's state version, or null when nobody holds this number.</summary>
+    [ReadOnly]
+    Task<ResidentView?> GetViewAsync();
+
     /// <summary>The person's history, oldest first; empty when nobody holds this number.</summary>
     [ReadOnly]
     Task<ResidentChange[]> GetHistoryAsync();
@@ -35,9 +39,26 @@ public interface ICitizenGrain : IGrainWithStringKey
     Task<ChangeOutcome> RecordDeathAsync(RecordDeath command);
 
     /// <summary>
+    /// Moves the person's permanent residence: the change and the province counts it owes (a departure from the old
+    /// province, an arrival in the new one, each with an operation id the province deduplicates) are stored first,
+    /// then the provinces are told, then the change is marked done. An unfinished move is finished on the next
+    /// activation or by the sweep of unfinished work, so nobody is ever half-moved.
+    /// </summary>
+    Task<ChangeOutcome> RelocateAsync(Relocate command);
+
+    /// <summary>Finishes a stored change whose effects are still owed; harmless when there is none.</summary>
+    Task ResumeAsync();
+
+    /// <summary>
     /// Takes over a person whose old number a correction made inconsistent: this grain's number is the new one.
     /// Called by the old number's grain only; repeating it is harmless.
     /// </summary>
     /// <returns>True when this number holds the person; false when it already holds somebody else.</returns>
     Task<bool> AdoptAsync(ResidentRecord record, ResidentChange[] history);
 }
+
+/// <summary>A person's record and the citizen's state version it belongs to.</summary>
+/// <param name="Resident">The current record.</param>
+/// <param name="Version">Incremented by every stored change.</param>
+[GenerateSerializer, Immutable, Alias("registry.ResidentView")]
+public sealed record ResidentView([property: Id(0)] ResidentRecord Resident, [property: Id(1)] long Version);

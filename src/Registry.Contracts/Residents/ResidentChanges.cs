@@ -63,7 +63,12 @@ public abstract record ChangeOutcome;
 /// <param name="Resident">The record after the change. Its number differs from the one addressed when a correction required a new number.</param>
 /// <param name="Replayed">True when an earlier request with the same id did it.</param>
 [GenerateSerializer, Immutable, Alias("registry.ChangeOutcome.Changed")]
-public sealed record Changed([property: Id(0)] ResidentRecord Resident, [property: Id(1)] bool Replayed) : ChangeOutcome;
+public sealed record Changed([property: Id(0)] ResidentRecord Resident, [property: Id(1)] bool Replayed) : ChangeOutcome
+{
+    /// <summary>The citizen's state version after the change; a later request may name it as its expected version.</summary>
+    [Id(2)]
+    public long Version { get; init; }
+}
 
 /// <summary>The change was refused and nothing changed.</summary>
 /// <param name="Kind">Why, in the terms of an HTTP status.</param>
@@ -129,6 +134,9 @@ public enum ResidentChangeKind
 
     /// <summary>A corrected birth date or sex required a new number; the old one resolves to it.</summary>
     NumberChange = 3,
+
+    /// <summary>The permanent residence moved (Law on Residence 68/2020).</summary>
+    Relocation = 4,
 }
 
 /// <summary>The numbers of one person: the one asked about, the current one, and those it replaced.</summary>

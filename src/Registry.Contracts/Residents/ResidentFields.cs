@@ -19,6 +19,7 @@ public static class ResidentFields
     public const string Religion = "religion";
     public const string Nationality = "nationality";
     public const string PermanentAddress = "permanentAddress";
+    public const string PermanentResidence = "permanentResidence";
     public const string Mother = "mother";
     public const string Father = "father";
     public const string Spouse = "spouse";

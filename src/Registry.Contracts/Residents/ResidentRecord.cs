@@ -65,6 +65,13 @@ public sealed record ResidentRecord(
     [Id(16)]
     public IReadOnlyList<PersonalIdNumber> PreviousNumbers { get; init; } = [];
 
+    /// <summary>
+    /// Five-digit code of the commune or ward of the permanent residence within <see cref="PermanentResidenceProvince"/>;
+    /// null until a relocation declares it (registrations name the province only).
+    /// </summary>
+    [Id(17)]
+    public string? PermanentResidenceCommune { get; init; }
+
     /// <summary>Whether the person is alive (no death recorded).</summary>
     [JsonIgnore]
     public bool IsAlive => Death is null;
@@ -88,7 +95,8 @@ public sealed record ResidentRecord(
         && Family == other.Family
         && Death == other.Death
         && PermanentAddress == other.PermanentAddress
-        && PreviousNumbers.SequenceEqual(other.PreviousNumbers);
+        && PreviousNumbers.SequenceEqual(other.PreviousNumbers)
+        && PermanentResidenceCommune == other.PermanentResidenceCommune;
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(PersonalIdNumber, FullName, BirthDate, Sex, Death);

@@ -1,46 +1,59 @@
+using Registry.Contracts;
 using Registry.Contracts.Provinces;
+using Registry.Contracts.Residents;
 
 namespace Registry.Grains.Provinces;
 
-/// <summary>
-/// A province's counters, kept in memory and rebuilt from the <see cref="ProvinceLedger"/> on activation.
-/// Each change is made durable by the ledger insert before it is counted or acknowledged.
-/// </summary>
-public sealed class ProvinceGrain(ProvinceLedger ledger) : Grain, IProvinceGrain
+/// <summary>A province: its communes and wards in stored state, its counters added up from its shards on request.</summary>
+public sealed class ProvinceGrain(
+    [PersistentState(RegistryStorage.ProvinceState, RegistryStorage.Name)] IPersistentState<ProvinceState> state,
+    TimeProvider time)
+    : Grain, IProvinceGrain
 {
-    private string _code = "";
-    private long _residents;
+    private string Code => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        _code = this.GetPrimaryKeyString();
-        if (!ProvinceCatalog.IsKnown(_code))
-        {
-            throw new ArgumentException($"'{_code}' is not a province code.");
-        }
+    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
+        ProvinceCatalog.IsKnown(Code) ? Task.CompletedTask : throw new ArgumentException($"'{Code}' is not a province code.");
 
-        _residents = await ledger.CountResidentsAsync(_code, cancellationToken);
+    /// <inheritdoc />
+    public async Task<ProvinceCounts> GetCountsAsync()
+    {
+        var shards = await Task.WhenAll(Enumerable.Range(0, IProvinceCounterGrain.Shards)
+            .Select(shard => GrainFactory.GetGrain<IProvinceCounterGrain>(IProvinceCounterGrain.Key(Code, shard)).GetTotalsAsync()));
+        return ProvinceCounts.Sum(Code, shards, VietnamCalendar.Today(time).Year);
     }
 
     /// <inheritdoc />
-    public async Task<bool> ApplyResidentChangeAsync(ResidentCountChange change)
+    public async Task<string?> SetCommuneAsync(Commune commune)
     {
-        ArgumentNullException.ThrowIfNull(change);
-        if (change.Delta is not (1 or -1))
+        ArgumentNullException.ThrowIfNull(commune);
+        var (name, nameError) = RegistrationRules.NormaliseText(commune.Name, "The commune's name", Commune.MaxNameLength);
+        if ((Commune.CheckCode(commune.Code) ?? nameError) is { } error)
         {
-            throw new ArgumentOutOfRangeException(nameof(change), change.Delta, "A resident count changes by one person at a time.");
+            return error;
         }
 
-        if (!await ledger.TryRecordAsync(_code, change))
+        var normalised = commune with { Name = name! };
+        if (state.State.Communes.TryGetValue(commune.Code, out var existing) && existing == normalised)
         {
-            return false;
+            return null;
         }
 
-        _residents += change.Delta;
-        return true;
+        state.State = state.State with
+        {
+            Communes = new Dictionary<string, Commune>(state.State.Communes, StringComparer.Ordinal) { [commune.Code] = normalised },
+        };
+        await state.WriteStateAsync();
+        return null;
     }
 
     /// <inheritdoc />
-    public Task<ProvinceCounts> GetCountsAsync() => Task.FromResult(new ProvinceCounts(_code, _residents));
+    public Task<Commune[]> GetCommunesAsync() =>
+        Task.FromResult(state.State.Communes.Values.OrderBy(static commune => commune.Code, StringComparer.Ordinal).ToArray());
+
+    /// <inheritdoc />
+    public Task<string?> CheckDestinationAsync(string communeCode) => Task.FromResult(
+        Commune.CheckCode(communeCode)
+        ?? (state.State.Communes.ContainsKey(communeCode) ? null : $"Province {Code} has no commune or ward {communeCode}."));
 }

@@ -25,7 +25,7 @@ public sealed record CitizenState
     public IReadOnlyList<ResidentChange> History { get; init; } = [];
 
     /// <summary>Province count changes stored but not yet acknowledged by the province.</summary>
-    public IReadOnlyList<ResidentCountChange> PendingCounts { get; init; } = [];
+    public IReadOnlyList<OwedCount> PendingCounts { get; init; } = [];
 
     /// <summary>True while the stored version is not yet known to be in the read model.</summary>
     public bool ProjectionPending { get; init; }
@@ -39,4 +39,13 @@ public sealed record CitizenState
     /// <summary>Whether effects are owed to others.</summary>
     [JsonIgnore]
     public bool HasPendingEffects => PendingCounts.Count > 0 || ProjectionPending;
+
+    /// <summary>Whether work is unfinished: effects owed, or a new number not yet handed over to.</summary>
+    [JsonIgnore]
+    public bool HasUnfinishedWork => HasPendingEffects || RenumberingTo is not null;
 }
+
+/// <summary>A count change owed to a province: a relocation owes one to the province left and one to the one entered.</summary>
+/// <param name="ProvinceCode">The province (current code) whose counter shard takes it.</param>
+/// <param name="Change">The change, with its operation id.</param>
+public sealed record OwedCount(string ProvinceCode, ResidentCountChange Change);

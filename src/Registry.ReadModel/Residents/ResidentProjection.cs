@@ -45,10 +45,11 @@ public sealed partial class ResidentProjection : IAsyncDisposable
         """
         INSERT INTO registry.resident AS current
             (personal_id, version, full_name, name_key, birth_date, sex, birth_registration_province,
-             permanent_residence_province, nationality, alive, death_date, superseded_by, changed_at)
+             permanent_residence_province, nationality, alive, death_date, superseded_by, changed_at,
+             permanent_residence_commune)
         SELECT * FROM unnest($1::char(12)[], $2::bigint[], $3::varchar(200)[], $4::text[], $5::date[], $6::smallint[],
                              $7::char(3)[], $8::char(3)[], $9::smallint[], $10::boolean[], $11::date[], $12::char(12)[],
-                             $13::timestamptz[])
+                             $13::timestamptz[], $14::char(5)[])
         ON CONFLICT (personal_id) DO UPDATE SET
             version = EXCLUDED.version,
             full_name = EXCLUDED.full_name,
@@ -62,6 +63,7 @@ public sealed partial class ResidentProjection : IAsyncDisposable
             death_date = EXCLUDED.death_date,
             superseded_by = EXCLUDED.superseded_by,
             changed_at = EXCLUDED.changed_at,
+            permanent_residence_commune = EXCLUDED.permanent_residence_commune,
             projected_at = now()
         WHERE current.version < EXCLUDED.version
         """;
@@ -203,6 +205,7 @@ public sealed partial class ResidentProjection : IAsyncDisposable
         parameters.Add(Array(rows, static row => row.DeathDate, NpgsqlDbType.Date));
         parameters.Add(Array(rows, static row => row.SupersededBy, NpgsqlDbType.Char));
         parameters.Add(Array(rows, static row => row.ChangedAt, NpgsqlDbType.TimestampTz));
+        parameters.Add(Array(rows, static row => row.PermanentResidenceCommune, NpgsqlDbType.Char));
         await command.ExecuteNonQueryAsync();
     }
 

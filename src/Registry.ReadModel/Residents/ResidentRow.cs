@@ -16,7 +16,8 @@ internal sealed record ResidentRow(
     bool Alive,
     DateOnly? DeathDate,
     string? SupersededBy,
-    DateTimeOffset ChangedAt)
+    DateTimeOffset ChangedAt,
+    string? PermanentResidenceCommune)
 {
     /// <summary>
     /// The row of <paramref name="snapshot"/>. Everything the table would refuse is refused here, before the
@@ -39,6 +40,8 @@ internal sealed record ResidentRow(
         Require(Enum.IsDefined(resident.Sex), $"Unknown sex {resident.Sex}.");
         Require(IsProvinceCode(resident.BirthRegistrationProvince), $"'{resident.BirthRegistrationProvince}' is not a 3-digit province code.");
         Require(IsProvinceCode(resident.PermanentResidenceProvince), $"'{resident.PermanentResidenceProvince}' is not a 3-digit province code.");
+        Require(resident.PermanentResidenceCommune is null || Contracts.Provinces.Commune.CheckCode(resident.PermanentResidenceCommune) is null,
+            $"'{resident.PermanentResidenceCommune}' is not a 5-digit commune code.");
         Require(resident.Nationality >= 0, $"Unknown nationality status {resident.Nationality}.");
 
         string key;
@@ -65,7 +68,8 @@ internal sealed record ResidentRow(
             resident.Death?.Date,
             superseded,
             // Npgsql writes timestamptz from UTC values only; the instant is what counts.
-            snapshot.ChangedAt.ToUniversalTime());
+            snapshot.ChangedAt.ToUniversalTime(),
+            resident.PermanentResidenceCommune);
 
         void Require(bool condition, string message)
         {

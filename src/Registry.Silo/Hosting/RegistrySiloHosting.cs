@@ -4,6 +4,7 @@ using Orleans.Dashboard;
 using Registry.Grains;
 using Registry.Grains.Batches;
 using Registry.Grains.Provinces;
+using Registry.Grains.Resumption;
 using Registry.ReadModel;
 using Registry.ServiceDefaults;
 using Registry.Silo.Storage;
@@ -63,6 +64,14 @@ public static class RegistrySiloHosting
 
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.AddSingleton<ProvinceLedger>();
+        silo.Services.AddSingleton<UnfinishedWork>();
+        silo.Services.AddOptions<UnfinishedWorkOptions>()
+            .Bind(silo.Configuration.GetSection(UnfinishedWorkOptions.Section))
+            .Validate(options => options.SweepPeriod > TimeSpan.Zero && options.GracePeriod >= TimeSpan.Zero && options.MaxPerSweep > 0,
+                $"{UnfinishedWorkOptions.Section}: SweepPeriod and MaxPerSweep must be positive, GracePeriod not negative.")
+            .ValidateOnStart();
+        // Every silo makes sure the sweep's reminder exists; registering it again is harmless.
+        silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IUnfinishedWorkSweeperGrain>(0).StartAsync());
         silo.Services.AddRegistryReadModel();
         silo.Services.AddSingleton<BatchRows>();
         silo.Services.AddOptions<BatchProcessingOptions>()

@@ -158,7 +158,7 @@ public sealed class RegistrationTests(RegistrationClusterFixture fixture) : ICla
             {
                 Resident = record,
                 Version = 1,
-                PendingCounts = [new ResidentCountChange($"registration:{number}", number, +1, ResidentCountReason.Registration)],
+                PendingCounts = [new OwedCount("004", new ResidentCountChange($"registration:{number}", number, +1, ResidentCountReason.Registration))],
             }));
         var before = await ResidentsAsync("004");
 
@@ -169,7 +169,7 @@ public sealed class RegistrationTests(RegistrationClusterFixture fixture) : ICla
         Assert.Equal(before + 1, await ResidentsAsync("004"));
     }
 
-    /// <summary>A province applies a repeated change once.</summary>
+    /// <summary>A province's counter shard applies a repeated change once.</summary>
     [Fact]
     public async Task A_province_counts_a_repeated_change_once()
     {
@@ -177,8 +177,8 @@ public sealed class RegistrationTests(RegistrationClusterFixture fixture) : ICla
         var change = new ResidentCountChange($"test:{Guid.NewGuid():N}", number, +1, ResidentCountReason.Registration);
         var before = await ResidentsAsync("006");
 
-        Assert.True(await _client.Province("006").ApplyResidentChangeAsync(change));
-        Assert.False(await _client.Province("006").ApplyResidentChangeAsync(change));
+        Assert.True(await _client.ProvinceCounter("006", number).ApplyAsync(change));
+        Assert.False(await _client.ProvinceCounter("006", number).ApplyAsync(change));
 
         Assert.Equal(before + 1, await ResidentsAsync("006"));
     }

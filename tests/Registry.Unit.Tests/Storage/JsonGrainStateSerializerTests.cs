@@ -38,7 +38,7 @@ public sealed class JsonGrainStateSerializerTests
             Resident = resident,
             Version = 3,
             History = [new ResidentChange("key-1", ResidentChangeKind.Registration, resident.RegisteredAt, actor, "record", null, "001190123456", null, null)],
-            PendingCounts = [new ResidentCountChange("registration:001190123456", resident.PersonalIdNumber, +1, ResidentCountReason.Registration)],
+            PendingCounts = [new OwedCount("001", new ResidentCountChange("registration:001190123456", resident.PersonalIdNumber, +1, ResidentCountReason.Registration))],
             ProjectionPending = true,
             SupersededBy = mother,
         };
@@ -59,6 +59,7 @@ public sealed class JsonGrainStateSerializerTests
         Assert.DoesNotContain("$type", json, StringComparison.Ordinal);
         Assert.DoesNotContain("isAlive", json, StringComparison.Ordinal);
         Assert.DoesNotContain("hasPendingEffects", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("hasUnfinishedWork", json, StringComparison.Ordinal);
     }
 
     /// <summary>A record stored before the full person record existed reads with the new fields at their defaults.</summary>

@@ -1,0 +1,30 @@
+using Orleans.Concurrency;
+using Registry.Contracts.Identity;
+
+namespace Registry.Contracts.Provinces;
+
+/// <summary>
+/// One shard of a province's counters, keyed <c>{province code}/{shard}</c>: staged aggregation. A person's count
+/// changes always go to the same shard of a province (<see cref="ShardOf"/>), shards live on any silo, and the
+/// <see cref="IProvinceGrain"/> adds them up on reads, so the few cities that receive most relocations spread their
+/// writes over <see cref="Shards"/> activations instead of queueing on one.
+/// </summary>
+public interface IProvinceCounterGrain : IGrainWithStringKey
+{
+    /// <summary>Shards per province. Stored in every ledger row, so changing it needs no migration of old rows.</summary>
+    public const int Shards = 8;
+
+    /// <summary>Applies a change once, however often the same operation is sent.</summary>
+    /// <returns>True when this call applied it, false when it had been applied before.</returns>
+    Task<bool> ApplyAsync(ResidentCountChange change);
+
+    /// <summary>This shard's counters.</summary>
+    [ReadOnly]
+    Task<ProvinceCounterTotals> GetTotalsAsync();
+
+    /// <summary>The shard of a province that counts <paramref name="number"/>: its serial's remainder, uniform over people.</summary>
+    public static int ShardOf(PersonalIdNumber number) => (number.Value[^1] - '0') % Shards;
+
+    /// <summary>The grain key of shard <paramref name="shard"/> of <paramref name="provinceCode"/>.</summary>
+    public static string Key(string provinceCode, int shard) => $"{provinceCode}/{shard}";
+}

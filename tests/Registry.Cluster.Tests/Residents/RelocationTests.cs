@@ -1,0 +1,242 @@
+using Orleans.Storage;
+using Registry.Contracts;
+using Registry.Contracts.Identity;
+using Registry.Contracts.Provinces;
+using Registry.Contracts.Residents;
+using Registry.Grains;
+using Registry.Grains.Residents;
+using Registry.ReadModel.Residents;
+using Registry.TestSupport;
+
+namespace Registry.Cluster.Tests.Residents;
+
+/// <summary>A three-silo cluster and a database of its own for the relocation tests: every count in it comes from grains.</summary>
+public sealed class RelocationClusterFixture : RegistryClusterFixture
+{
+    /// <summary>Communes the tests move people into: two in Hà Nội, one in Hồ Chí Minh, one in Đà Nẵng.</summary>
+    public static readonly (string Province, string Commune)[] Communes = [("001", "00004"), ("001", "00007"), ("079", "26734"), ("048", "20194")];
+
+    /// <inheritdoc />
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        foreach (var (province, commune) in Communes)
+        {
+            Assert.Null(await Client.Province(province).SetCommuneAsync(new Commune(commune, "Phường " + commune)));
+        }
+    }
+}
+
+/// <summary>
+/// Relocations through grain calls on three silos with PostgreSQL persistence: the move and its two province counts
+/// happen together, once per relocation id, and the counters agree with the read model afterwards.
+/// </summary>
+public sealed class RelocationTests(RelocationClusterFixture fixture) : IClassFixture<RelocationClusterFixture>
+{
+    private readonly IClusterClient _client = fixture.Client;
+
+    /// <summary>A move between provinces: the record, the history, the read model and both provinces' counters follow.</summary>
+    [Fact]
+    public async Task A_relocation_moves_the_person_and_both_counts()
+    {
+        var person = await RegisterAsync("001");
+        var (hanoi, hcmc) = (await CountsAsync("001"), await CountsAsync("079"));
+
+        var moved = Assert.IsType<Changed>(await _client.Citizen(person.PersonalIdNumber).RelocateAsync(Move("079", "26734", "45 Lê Lợi, Bến Nghé")));
+
+        Assert.Equal(("079", "26734", "45 Lê Lợi, Bến Nghé"), (moved.Resident.PermanentResidenceProvince, moved.Resident.PermanentResidenceCommune, moved.Resident.PermanentAddress));
+        Assert.Equal(person.PersonalIdNumber, moved.Resident.PersonalIdNumber);
+        Assert.Equal(2, moved.Version);
+        var entry = (await _client.Citizen(person.PersonalIdNumber).GetHistoryAsync()).Last();
+        Assert.Equal((ResidentChangeKind.Relocation, "001//", "079/26734/45 Lê Lợi, Bến Nghé"), (entry.Kind, entry.OldValue, entry.NewValue));
+        var (hanoiAfter, hcmcAfter) = (await CountsAsync("001"), await CountsAsync("079"));
+        Assert.Equal((hanoi.Residents - 1, hanoi.Departures + 1), (hanoiAfter.Residents, hanoiAfter.Departures));
+        Assert.Equal((hcmc.Residents + 1, hcmc.Arrivals + 1), (hcmcAfter.Residents, hcmcAfter.Arrivals));
+        Assert.Equal("079", await TestDatabase.ScalarAsync<string>(fixture.ConnectionString,
+            $"SELECT permanent_residence_province FROM registry.resident WHERE personal_id = '{person.PersonalIdNumber}'"));
+    }
+
+    /// <summary>A move within a province changes the address and commune; no count moves.</summary>
+    [Fact]
+    public async Task A_move_within_a_province_changes_no_count()
+    {
+        var person = await RegisterAsync("001");
+        var before = await CountsAsync("001");
+
+        Assert.IsType<Changed>(await _client.Citizen(person.PersonalIdNumber).RelocateAsync(Move("001", "00007", "3 Tràng Tiền")));
+
+        Assert.Equal(before, await CountsAsync("001"));
+    }
+
+    /// <summary>The same relocation id again is answered as a replay and counted once; reused for another move, it is refused.</summary>
+    [Fact]
+    public async Task A_repeated_relocation_has_the_effect_of_one()
+    {
+        var person = await RegisterAsync("001");
+        var citizen = _client.Citizen(person.PersonalIdNumber);
+        var move = Move("048", "20194", "9 Bạch Đằng");
+        Assert.False(Assert.IsType<Changed>(await citizen.RelocateAsync(move)).Replayed);
+        var counts = await CountsAsync("048");
+        var storage = await StorageAsync();
+
+        var again = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => citizen.RelocateAsync(move)));
+        var reused = Assert.IsType<ChangeRefused>(await citizen.RelocateAsync(move with { Destination = move.Destination with { Address = "10 Bạch Đằng" } }));
+
+        Assert.All(again, outcome => Assert.True(Assert.IsType<Changed>(outcome).Replayed));
+        Assert.Equal((RefusalKind.Conflict, "relocationId"), (reused.Kind, reused.Errors.Single().Field));
+        Assert.Equal(counts, await CountsAsync("048"));
+        Assert.Equal(storage, await StorageAsync());
+    }
+
+    /// <summary>Two concurrent moves based on the same reading: one wins, the other is refused and changes nothing.</summary>
+    [Fact]
+    public async Task Of_two_concurrent_relocations_one_wins_and_the_other_conflicts()
+    {
+        var person = await RegisterAsync("001");
+        var citizen = _client.Citizen(person.PersonalIdNumber);
+        var version = (await citizen.GetViewAsync())!.Version;
+
+        var outcomes = await Task.WhenAll(
+            citizen.RelocateAsync(Move("079", "26734", "1 Nguyễn Huệ") with { ExpectedVersion = version }),
+            citizen.RelocateAsync(Move("048", "20194", "2 Trần Phú") with { ExpectedVersion = version }));
+
+        var winner = Assert.Single(outcomes.OfType<Changed>());
+        var loser = Assert.IsType<ChangeRefused>(Assert.Single(outcomes, outcome => outcome is ChangeRefused));
+        Assert.Equal((RefusalKind.Conflict, "expectedVersion"), (loser.Kind, loser.Errors.Single().Field));
+        Assert.Equal(winner.Resident, await citizen.GetAsync());
+        Assert.Single(await citizen.GetHistoryAsync(), entry => entry.Kind == ResidentChangeKind.Relocation);
+    }
+
+    /// <summary>Every bad relocation is refused naming the field, and nothing is written anywhere.</summary>
+    [Fact]
+    public async Task Bad_relocations_are_refused_and_nothing_changes()
+    {
+        var person = await RegisterAsync("001");
+        var citizen = _client.Citizen(person.PersonalIdNumber);
+        Assert.IsType<Changed>(await citizen.RelocateAsync(Move("001", "00004", "5 Hàng Gai")));
+        var dead = await RegisterAsync("001");
+        Assert.IsType<Changed>(await _client.Citizen(dead.PersonalIdNumber).RecordDeathAsync(
+            new RecordDeath("death-" + Guid.NewGuid().ToString("N"), TestActors.Administrator, new DateOnly(2026, 1, 2), "Hà Nội", "KT-1")));
+        var nobody = PersonalIdNumber.Create(IdNumberPrefix.For("001", Sex.Male, new DateOnly(1950, 1, 1)), 999_998);
+        var storage = await StorageAsync();
+
+        (ChangeOutcome Outcome, RefusalKind Kind, string Field)[] refused =
+        [
+            (await citizen.RelocateAsync(Move("001", "00004", " 5 Hàng Gai ")), RefusalKind.Invalid, "destination"),
+            (await citizen.RelocateAsync(Move("999", "00004", "1 Phố Huế")), RefusalKind.Invalid, "destination.provinceCode"),
+            (await citizen.RelocateAsync(Move("079", "00004", "1 Phố Huế")), RefusalKind.Invalid, "destination.communeCode"),
+            (await citizen.RelocateAsync(Move("079", "2673", "1 Phố Huế")), RefusalKind.Invalid, "destination.communeCode"),
+            (await citizen.RelocateAsync(Move("079", "26734", "  ")), RefusalKind.Invalid, "destination.address"),
+            (await citizen.RelocateAsync(Move("079", "26734", "1 Phố\u200B Huế")), RefusalKind.Invalid, "destination.address"),
+            (await citizen.RelocateAsync(Move("079", "26734", "1 Lê Lợi") with { MovedOn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(3) }), RefusalKind.Invalid, "movedOn"),
+            (await citizen.RelocateAsync(Move("079", "26734", "1 Lê Lợi") with { RelocationId = "" }), RefusalKind.Invalid, "relocationId"),
+            (await citizen.RelocateAsync(Move("079", "26734", "1 Lê Lợi") with { ExpectedVersion = 1 }), RefusalKind.Conflict, "expectedVersion"),
+            (await citizen.RelocateAsync(Move("079", "26734", "1 Lê Lợi") with { Actor = TestActors.Officer("001") }), RefusalKind.Forbidden, "actor"),
+            (await _client.Citizen(dead.PersonalIdNumber).RelocateAsync(Move("079", "26734", "1 Lê Lợi")), RefusalKind.Conflict, "destination"),
+            (await _client.Citizen(nobody).RelocateAsync(Move("079", "26734", "1 Lê Lợi")), RefusalKind.NotFound, "personalIdNumber"),
+        ];
+
+        Assert.All(refused, expected =>
+        {
+            var refusal = Assert.IsType<ChangeRefused>(expected.Outcome);
+            Assert.Equal((expected.Kind, expected.Field), (refusal.Kind, refusal.Errors.Single().Field));
+            Assert.False(string.IsNullOrWhiteSpace(refusal.Errors.Single().Message));
+        });
+        Assert.Equal(storage, await StorageAsync());
+    }
+
+    /// <summary>
+    /// A move stored with its counts still owed (the silo died right after storing it) is finished by the sweep of
+    /// unfinished work, without anybody calling the person again; the counters then agree with the read model.
+    /// </summary>
+    [Fact]
+    public async Task A_move_interrupted_after_its_intent_is_finished_by_the_sweep()
+    {
+        var person = await RegisterAsync("001");
+        var (hanoi, danang) = (await CountsAsync("001"), await CountsAsync("048"));
+        var moved = person with { PermanentResidenceProvince = "048", PermanentResidenceCommune = "20194", PermanentAddress = "7 Hùng Vương" };
+        var operation = $"relocation:{person.PersonalIdNumber}:interrupted";
+        // What RelocateAsync stores before telling anyone, written straight to storage with the mark it makes first.
+        await TestDatabase.ScalarAsync<int>(fixture.ConnectionString,
+            $"INSERT INTO registry.unfinished_citizen (personal_id, version, marked_at) VALUES ('{person.PersonalIdNumber}', 2, now() - interval '1 minute') RETURNING 1");
+        await DeactivateAllAsync();
+        var storage = fixture.SiloService<IGrainStorage>(RegistryStorage.Name);
+        var stored = new GrainState<CitizenState>();
+        var grainId = GrainId.Create("citizen", person.PersonalIdNumber.Value);
+        await storage.ReadStateAsync(RegistryStorage.CitizenState, grainId, stored);
+        stored.State = stored.State! with
+        {
+            Resident = moved,
+            Version = 2,
+            PendingCounts =
+            [
+                new OwedCount("001", new ResidentCountChange(operation + ":departure", person.PersonalIdNumber, -1, ResidentCountReason.Departure)),
+                new OwedCount("048", new ResidentCountChange(operation + ":arrival", person.PersonalIdNumber, +1, ResidentCountReason.Arrival)),
+            ],
+            ProjectionPending = true,
+        };
+        await storage.WriteStateAsync(RegistryStorage.CitizenState, grainId, stored);
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await TestDatabase.ScalarAsync<long>(fixture.ConnectionString,
+                   $"SELECT count(*) FROM registry.unfinished_citizen WHERE personal_id = '{person.PersonalIdNumber}'") > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+
+        Assert.Equal((hanoi.Residents - 1, danang.Residents + 1), ((await CountsAsync("001")).Residents, (await CountsAsync("048")).Residents));
+        Assert.Equal("048", await TestDatabase.ScalarAsync<string>(fixture.ConnectionString,
+            $"SELECT permanent_residence_province FROM registry.resident WHERE personal_id = '{person.PersonalIdNumber}'"));
+        await AssertNoDriftAsync();
+    }
+
+    /// <summary>Many people moving concurrently between the same few provinces: afterwards every counter equals the read model.</summary>
+    [Fact]
+    public async Task After_many_concurrent_moves_the_counters_agree_with_the_read_model()
+    {
+        var people = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => RegisterAsync("001")));
+        var destinations = RelocationClusterFixture.Communes;
+
+        var outcomes = await Task.WhenAll(people.SelectMany((person, i) => Enumerable.Range(0, 3).Select(async round =>
+        {
+            await Task.Yield();
+            var (province, commune) = destinations[(i + round) % destinations.Length];
+            return await _client.Citizen(person.PersonalIdNumber).RelocateAsync(Move(province, commune, $"{i} Đường {round}"));
+        })));
+
+        Assert.All(outcomes, outcome => Assert.IsType<Changed>(outcome));
+        await AssertNoDriftAsync();
+    }
+
+    private async Task AssertNoDriftAsync()
+    {
+        var census = await new ResidentCensus(Npgsql.NpgsqlDataSource.Create(fixture.ConnectionString)).CountByProvinceAsync();
+        var counted = await Task.WhenAll(ProvinceCatalog.All2024.Select(province => _client.Province(province.Code).GetCountsAsync()));
+        Assert.All(counted, counts => Assert.Equal((counts.ProvinceCode, census.GetValueOrDefault(counts.ProvinceCode)), (counts.ProvinceCode, counts.Residents)));
+    }
+
+    private async Task DeactivateAllAsync() =>
+        await _client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+    private Task<ProvinceCounts> CountsAsync(string province) => _client.Province(province).GetCountsAsync();
+
+    private static Relocate Move(string province, string commune, string address) =>
+        new("move-" + Guid.NewGuid().ToString("N"), TestActors.Administrator, new ResidenceAddress(province, commune, address), new DateOnly(2026, 3, 1), null);
+
+    private async Task<ResidentRecord> RegisterAsync(string province)
+    {
+        var command = new RegisterResident(Guid.NewGuid().ToString("N"), "Người Chuyển " + Guid.NewGuid().ToString("N")[..6], new DateOnly(1985, 5, 5), Sex.Female, province)
+        {
+            Actor = TestActors.Administrator,
+            ConfirmedNotDuplicate = true,
+        };
+        return Assert.IsType<Registered>(await _client.Registration(command.IdempotencyKey).RegisterAsync(command)).Resident;
+    }
+
+    // Every stored grain write bumps a row's version, every count is a ledger row, every projection bumps a row's version.
+    private async Task<(long States, long Versions, long Ledger, long ReadModel)> StorageAsync() =>
+        (await TestDatabase.ScalarAsync<long>(fixture.ConnectionString, "SELECT count(*) FROM orleansstorage"),
+         await TestDatabase.ScalarAsync<long>(fixture.ConnectionString, "SELECT coalesce(sum(version), 0)::bigint FROM orleansstorage"),
+         await TestDatabase.ScalarAsync<long>(fixture.ConnectionString, "SELECT count(*) FROM registry.province_resident_change"),
+         await TestDatabase.ScalarAsync<long>(fixture.ConnectionString, "SELECT coalesce(sum(version), 0)::bigint FROM registry.resident"));
+}
