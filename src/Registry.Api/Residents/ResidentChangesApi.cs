@@ -149,7 +149,7 @@ public static class ResidentChangesApi
             case ChangeRefused { Kind: RefusalKind.Invalid } invalid:
                 return RequestProblems.Invalid(invalid.Errors.Select(Rename));
             case ChangeRefused refused:
-                return RequestProblems.Refused(refused);
+                return RequestProblems.Refused(refused with { Errors = [.. refused.Errors.Select(Rename)] });
             default:
                 throw new InvalidOperationException($"Unknown change outcome {outcome.GetType().Name}.");
         }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Registry.Api.Provinces;
 using Registry.Api.Tests.Hosting;
+using Registry.TestSupport;
 using Xunit;
 
 namespace Registry.Api.Tests.Provinces;
@@ -48,4 +49,82 @@ public sealed class ReadingProvincesTests(ApiFixture api)
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(["code"], problem.GetProperty("errors").EnumerateObject().Select(error => error.Name));
     }
+
+    /// <summary>A central administrator adds a commune; the province lists it, in NFC; adding it again changes nothing.</summary>
+    [Fact]
+    public async Task A_commune_is_added_once_and_listed()
+    {
+        using var first = await api.Http.PutAsJsonAsync("/provinces/046/communes/19753", new { name = "Phường Thuận Hóa" });
+        using var again = await api.Http.PutAsJsonAsync("/provinces/046/communes/19753", new { name = "Phường Thuận Hóa".Normalize(System.Text.NormalizationForm.FormD) });
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, again.StatusCode));
+        var communes = await api.Http.GetFromJsonAsync<JsonElement>(new Uri("/provinces/046/communes", UriKind.Relative));
+        var commune = Assert.Single(communes.EnumerateArray(), commune => commune.GetProperty("code").GetString() == "19753");
+        Assert.Equal("Phường Thuận Hóa", commune.GetProperty("name").GetString());
+    }
+
+    /// <summary>Bad communes are refused naming the field; an officer may not change reference data.</summary>
+    [Theory]
+    [InlineData("/provinces/046/communes/1975", "{\"name\":\"Phường A\"}", HttpStatusCode.BadRequest, "communeCode")]
+    [InlineData("/provinces/046/communes/19754", "{\"name\":\"  \"}", HttpStatusCode.BadRequest, "name")]
+    [InlineData("/provinces/046/communes/19754", "{}", HttpStatusCode.BadRequest, "name")]
+    [InlineData("/provinces/999/communes/19754", "{\"name\":\"Phường A\"}", HttpStatusCode.NotFound, null)]
+    public async Task A_bad_commune_is_refused(string path, string json, HttpStatusCode status, string? field)
+    {
+        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var response = await api.Http.PutAsync(new Uri(path, UriKind.Relative), content);
+
+        Assert.Equal(status, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        if (field is not null)
+        {
+            Assert.Equal([field], problem.GetProperty("errors").EnumerateObject().Select(error => error.Name));
+        }
+
+        var communes = await api.Http.GetFromJsonAsync<JsonElement>(new Uri("/provinces/046/communes", UriKind.Relative));
+        Assert.DoesNotContain(communes.EnumerateArray(), commune => commune.GetProperty("code").GetString() is "1975" or "19754");
+    }
+
+    /// <summary>Communes and reconciliation belong to central administrators: an officer gets 403.</summary>
+    [Fact]
+    public async Task An_officer_may_not_add_communes_or_reconcile()
+    {
+        using var officer = api.ClientFor(TestActors.Officer("046"));
+
+        using var put = await officer.PutAsJsonAsync("/provinces/046/communes/19755", new { name = "Phường B" });
+        using var reconcile = await officer.GetAsync(new Uri("/provinces/reconciliation", UriKind.Relative));
+
+        Assert.Equal((HttpStatusCode.Forbidden, HttpStatusCode.Forbidden), (put.StatusCode, reconcile.StatusCode));
+    }
+
+    /// <summary>
+    /// Reconciliation lists every province with its counter, its read-model count and the drift; registering and
+    /// moving people through the API leaves every province's drift as it was. (Other tests write synthetic people
+    /// straight into the read model of this shared database, so its drift is not zero; the cluster tests prove zero.)
+    /// </summary>
+    [Fact]
+    public async Task Reconciliation_reports_each_province_and_changes_through_the_api_keep_the_drift()
+    {
+        var before = await ReconcileAsync();
+        using (var put = await api.Http.PutAsJsonAsync("/provinces/046/communes/19756", new { name = "Phường C" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        var person = await Residents.People.RegisterAsync(api, province: "004");
+        using var moved = await api.PostAsync($"/residents/{person.PersonalIdNumber}/relocations", ApiFixture.NewIdempotencyKey(),
+            """{"provinceCode":"046","communeCode":"19756","address":"8 Lê Duẩn","movedOn":"2026-02-02"}""");
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+
+        var after = await ReconcileAsync();
+        Assert.Equal(63, after.GetProperty("provinces").GetArrayLength());
+        Assert.Equal(Drifts(before), Drifts(after));
+        Assert.Equal(before.GetProperty("counted").GetInt64() + 1, after.GetProperty("counted").GetInt64());
+    }
+
+    private async Task<JsonElement> ReconcileAsync() =>
+        await api.Http.GetFromJsonAsync<JsonElement>(new Uri("/provinces/reconciliation", UriKind.Relative));
+
+    private static Dictionary<string, long> Drifts(JsonElement reconciliation) =>
+        reconciliation.GetProperty("provinces").EnumerateArray().ToDictionary(province => province.GetProperty("provinceCode").GetString()!, province => province.GetProperty("drift").GetInt64());
 }
