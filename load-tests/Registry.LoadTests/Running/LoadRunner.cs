@@ -54,6 +54,15 @@ internal static class LoadRunner
 
         await progressStop.CancelAsync();
         await printing;
+        var wallTime = Stopwatch.GetElapsedTime(clock.Start);
+        var loadGeneratorCpu = ProcessCpu() - cpuBefore;
+
+        // Every request has ended (committed, rolled back or cancelled), so an invariant of the target can be checked now.
+        // Not the run's token: a run cut short by Ctrl+C is exactly the one whose state is worth checking.
+        if (scenario is ICheckedAfterRun checkedAfterRun)
+        {
+            await checkedAfterRun.CheckAfterRunAsync(progressOutput, CancellationToken.None);
+        }
 
         var stopReason = cancellationToken.IsCancellationRequested ? StopReason.Cancelled
             : budget.ExhaustedAt is not null ? StopReason.RequestCapReached
@@ -83,8 +92,8 @@ internal static class LoadRunner
             MergeLatencyByLabel(recorders),
             MergeBlocks(recorders, clock, windowEnd),
             MergeErrors(recorders),
-            Stopwatch.GetElapsedTime(clock.Start),
-            ProcessCpu() - cpuBefore);
+            wallTime,
+            loadGeneratorCpu);
     }
 
     private static async Task RunWorkerAsync<TWorker>(
