@@ -116,6 +116,8 @@ internal sealed class ClusterTarget : ILoadTarget
                 throw;
             }
 
+            // The registry's database too, for scenarios that check the read model after their run.
+            var dataSource = NpgsqlDataSource.Create(connectionString);
             return new TargetConnection(
                 null,
                 host.Services.GetRequiredService<IClusterClient>(),
@@ -125,7 +127,9 @@ internal sealed class ClusterTarget : ILoadTarget
                     using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                     await host.StopAsync(stopping.Token);
                     host.Dispose();
-                });
+                    await dataSource.DisposeAsync();
+                })
+            { Database = dataSource };
         }
 
         /// <summary>
