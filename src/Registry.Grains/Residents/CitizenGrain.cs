@@ -20,6 +20,9 @@ public sealed partial class CitizenGrain(
     // A freshly allocated number is held by an imported person only by coincidence; more than a few in a row means a fault.
     private const int MaxAllocationAttempts = 10;
 
+    // True while the state in memory says the last change's effects are done and the stored one still says pending.
+    private bool _doneNotStored;
+
     private CitizenState State => state.State;
 
     private PersonalIdNumber Number => PersonalIdNumber.TryParse(this.GetPrimaryKeyString(), out var number, out var error)
@@ -353,6 +356,7 @@ public sealed partial class CitizenGrain(
 
     private async Task StoreAsync(CitizenState next)
     {
+        _doneNotStored = false;
         if (next.HasUnfinishedWork && (next.Version != State.Version || !State.HasUnfinishedWork))
         {
             // Registered before the state that owes the work is stored: if this silo dies right after, the sweep finds the person.
@@ -379,10 +383,34 @@ public sealed partial class CitizenGrain(
             : Task.CompletedTask;
         await Task.WhenAll(State.PendingCounts.Select(owed => GrainFactory.ProvinceCounter(owed.ProvinceCode, owed.Change.PersonalIdNumber).ApplyAsync(owed.Change)));
         await projecting;
-        await StoreAsync(State with { PendingCounts = [], ProjectionPending = false });
+
+        // Done. The durable sign of it is the cleared mark (group-committed with other citizens' clears), not another
+        // write of this state: storage keeps saying "pending" until the next change or deactivation writes the state,
+        // and an activation that reads it runs the effects again, which provinces and the read model ignore as repeats.
+        // That saves one PostgreSQL write per change: relocations on three silos went from 751/s to 940/s (README, figures).
+        state.State = State with { PendingCounts = [], ProjectionPending = false };
+        _doneNotStored = true;
         if (!State.HasUnfinishedWork)
         {
             ClearMark();
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_doneNotStored)
+        {
+            try
+            {
+                await state.WriteStateAsync(cancellationToken);
+            }
+#pragma warning disable CA1031 // Best effort: the stored state only repeats effects already done on its next activation.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                LogDoneNotStored(logger, exception, this.GetPrimaryKeyString());
+            }
         }
     }
 
@@ -404,6 +432,9 @@ public sealed partial class CitizenGrain(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Clearing a citizen's unfinished-work mark failed; the sweep will wake it once for nothing")]
     private static partial void LogClearFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing that citizen {PersonalIdNumber}'s effects are done failed on deactivation; the next activation repeats them")]
+    private static partial void LogDoneNotStored(ILogger logger, Exception exception, string personalIdNumber);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Finishing the stored change of citizen {PersonalIdNumber} failed; it stays pending")]
     private static partial void LogEffectsDeferred(ILogger logger, Exception exception, string personalIdNumber);
