@@ -19,6 +19,7 @@ app.UseRegistryApi();
 app.UseRegistryAuthentication();
 app.MapResidentsApi();
 app.MapProvincesApi();
+app.MapReorganisationsApi();
 app.MapBatchesApi();
 app.MapRegistryHealth();
 app.Run();

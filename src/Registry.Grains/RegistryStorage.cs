@@ -20,6 +20,12 @@ public static class RegistryStorage
     /// <summary>State name of province grains: communes and wards.</summary>
     public const string ProvinceState = "province";
 
+    /// <summary>State name of the grain holding the accepted reorganisation plans.</summary>
+    public const string ProvinceUnitsState = "provinceUnits";
+
+    /// <summary>State name of reorganisation runs.</summary>
+    public const string ReorganisationState = "reorganisation";
+
     /// <summary>State name of <see cref="Identity.IdNumberAllocatorGrain"/>.</summary>
     public const string AllocatorState = "idNumberAllocator";
 }

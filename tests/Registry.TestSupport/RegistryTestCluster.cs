@@ -42,6 +42,7 @@ public static class RegistryTestCluster
             // Likewise a change interrupted by a lost silo is finished within seconds.
             ["UnfinishedWork:SweepPeriod"] = "00:00:02",
             ["UnfinishedWork:GracePeriod"] = "00:00:01",
+            ["Reorganisation:ReminderPeriod"] = "00:00:03",
         }));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();

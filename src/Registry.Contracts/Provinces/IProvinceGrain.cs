@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Registry.Contracts.Residents;
 
 namespace Registry.Contracts.Provinces;
 
@@ -22,9 +23,23 @@ public interface IProvinceGrain : IGrainWithStringKey
     [ReadOnly]
     Task<Commune[]> GetCommunesAsync();
 
-    /// <summary>Why a permanent residence cannot be in <paramref name="communeCode"/> of this province, or null when it can.</summary>
+    /// <summary>
+    /// Why a permanent residence cannot be in <paramref name="communeCode"/> of this province, or null when it can: the
+    /// error names <c>provinceCode</c> when the province was absorbed by a reorganisation, <c>communeCode</c> when it
+    /// has no such commune.
+    /// </summary>
     [ReadOnly]
-    Task<string?> CheckDestinationAsync(string communeCode);
+    Task<FieldError?> CheckDestinationAsync(string communeCode);
+
+    /// <summary>The code of the unit this province belongs to now: its own, or that of the unit that absorbed it.</summary>
+    [ReadOnly]
+    Task<string> CurrentCodeAsync();
+
+    /// <summary>
+    /// Marks the province as absorbed (relocations into it are refused from then on) and returns its communes, which
+    /// the surviving unit takes over. Repeating it is harmless.
+    /// </summary>
+    Task<Commune[]> AbsorbAsync(ProvinceAbsorption absorption);
 }
 
 /// <summary>A commune or ward (Decision 124/2004/QĐ-TTg codes have five digits).</summary>
@@ -62,6 +77,9 @@ public enum ResidentCountReason
 
     /// <summary>A corrected birth date or sex moved a resident to a new number: −1 under the old, +1 under the new.</summary>
     Renumbering = 5,
+
+    /// <summary>A reorganisation moved a resident's address from an absorbed province to the surviving one.</summary>
+    Reorganisation = 6,
 }
 
 /// <summary>A +1 or −1 on a province's resident count, identified by <paramref name="OperationId"/>.</summary>

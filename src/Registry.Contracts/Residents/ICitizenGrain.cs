@@ -46,6 +46,13 @@ public interface ICitizenGrain : IGrainWithStringKey
     /// </summary>
     Task<ChangeOutcome> RelocateAsync(Relocate command);
 
+    /// <summary>
+    /// Moves the permanent residence from a province a reorganisation absorbed to the surviving one; the number stays.
+    /// Does nothing (and says so) unless the person is alive and lives in <see cref="Provinces.ProvinceReassignment.From"/>.
+    /// </summary>
+    /// <returns>True when this call moved the person.</returns>
+    Task<bool> ReassignProvinceAsync(Provinces.ProvinceReassignment reassignment);
+
     /// <summary>Finishes a stored change whose effects are still owed; harmless when there is none.</summary>
     Task ResumeAsync();
 

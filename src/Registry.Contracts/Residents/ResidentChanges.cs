@@ -137,6 +137,9 @@ public enum ResidentChangeKind
 
     /// <summary>The permanent residence moved (Law on Residence 68/2020).</summary>
     Relocation = 4,
+
+    /// <summary>A reorganisation absorbed the province of the permanent residence: the address moved to the surviving code.</summary>
+    Reorganisation = 5,
 }
 
 /// <summary>The numbers of one person: the one asked about, the current one, and those it replaced.</summary>

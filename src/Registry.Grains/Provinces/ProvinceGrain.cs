@@ -34,6 +34,11 @@ public sealed class ProvinceGrain(
             return error;
         }
 
+        if (state.State.AbsorbedBy is { } absorbed)
+        {
+            return $"Province {Code} was absorbed into {absorbed.Into}; its communes belong to {absorbed.Into} now.";
+        }
+
         var normalised = commune with { Name = name! };
         if (state.State.Communes.TryGetValue(commune.Code, out var existing) && existing == normalised)
         {
@@ -53,7 +58,28 @@ public sealed class ProvinceGrain(
         Task.FromResult(state.State.Communes.Values.OrderBy(static commune => commune.Code, StringComparer.Ordinal).ToArray());
 
     /// <inheritdoc />
-    public Task<string?> CheckDestinationAsync(string communeCode) => Task.FromResult(
-        Commune.CheckCode(communeCode)
-        ?? (state.State.Communes.ContainsKey(communeCode) ? null : $"Province {Code} has no commune or ward {communeCode}."));
+    public Task<FieldError?> CheckDestinationAsync(string communeCode) => Task.FromResult(
+        state.State.AbsorbedBy is { } absorbed
+            ? new FieldError("provinceCode",
+                $"Province {Code} was absorbed into {absorbed.Into} on {ResidentFields.Text(absorbed.EffectiveOn)} ({absorbed.PlanId}); move people to {absorbed.Into}.")
+        : Commune.CheckCode(communeCode) is { } malformed ? new FieldError("communeCode", malformed)
+        : state.State.Communes.ContainsKey(communeCode) ? null
+        : new FieldError("communeCode", $"Province {Code} has no commune or ward {communeCode}."));
+
+    /// <inheritdoc />
+    public async Task<string> CurrentCodeAsync() =>
+        state.State.AbsorbedBy is { } absorbed ? await GrainFactory.Province(absorbed.Into).CurrentCodeAsync() : Code;
+
+    /// <inheritdoc />
+    public async Task<Commune[]> AbsorbAsync(ProvinceAbsorption absorption)
+    {
+        ArgumentNullException.ThrowIfNull(absorption);
+        if (state.State.AbsorbedBy is null)
+        {
+            state.State = state.State with { AbsorbedBy = absorption };
+            await state.WriteStateAsync();
+        }
+
+        return await GetCommunesAsync();
+    }
 }

@@ -112,6 +112,7 @@ public sealed partial class ProvinceLedger : IAsyncDisposable
         ResidentCountReason.Departure => "departure",
         ResidentCountReason.Birth => "birth",
         ResidentCountReason.Renumbering => "renumbering",
+        ResidentCountReason.Reorganisation => "reorganisation",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Unknown reason."),
     };
 
@@ -123,6 +124,7 @@ public sealed partial class ProvinceLedger : IAsyncDisposable
         "departure" => ResidentCountReason.Departure,
         "birth" => ResidentCountReason.Birth,
         "renumbering" => ResidentCountReason.Renumbering,
+        "reorganisation" => ResidentCountReason.Reorganisation,
         _ => throw new InvalidDataException($"Unknown reason '{name}' in registry.province_resident_change."),
     };
 

@@ -224,10 +224,10 @@ public sealed partial class CitizenGrain(
             return replay;
         }
 
-        var communeError = command.Destination is { } destination && ProvinceCatalog.IsKnown(destination.ProvinceCode)
-            ? await GrainFactory.Province(destination.ProvinceCode).CheckDestinationAsync(destination.CommuneCode)
+        var destinationError = command.Destination is { } destination && ProvinceCatalog.IsKnown(destination.ProvinceCode)
+            ? await GrainFactory.Province(destination.ProvinceCode).CheckDestinationAsync(destination.CommuneCode ?? "")
             : null;
-        var decision = Relocations.Decide(command, resident, State.Version, communeError, VietnamCalendar.Today(time), time.GetUtcNow());
+        var decision = Relocations.Decide(command, resident, State.Version, destinationError, VietnamCalendar.Today(time), time.GetUtcNow());
         if (decision is Refusal refusal)
         {
             return refusal.Outcome;
@@ -247,6 +247,35 @@ public sealed partial class CitizenGrain(
         await StoreChangeAsync(moved, ((Acceptance)decision).Entries, [.. counts]);
         await RunPendingEffectsAsync();
         return Done(moved);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ReassignProvinceAsync(ProvinceReassignment reassignment)
+    {
+        ArgumentNullException.ThrowIfNull(reassignment);
+        if (await CurrentHolderAsync() is { } current)
+        {
+            return await GrainFactory.Citizen(current).ReassignProvinceAsync(reassignment);
+        }
+
+        // Already moved by this plan, moved elsewhere meanwhile, dead, or nobody: nothing to do.
+        if (State.Resident is not { IsAlive: true } resident || resident.PermanentResidenceProvince != reassignment.From)
+        {
+            return false;
+        }
+
+        var moved = resident with { PermanentResidenceProvince = reassignment.To };
+        var operation = $"reorganisation:{reassignment.PlanId}:{Number}";
+        var entry = new ResidentChange(operation, ResidentChangeKind.Reorganisation, time.GetUtcNow(), reassignment.Actor, ResidentFields.PermanentResidence,
+            ResidenceAddress.TextOf(resident), ResidenceAddress.TextOf(moved), $"Province reorganisation {reassignment.PlanId}", null);
+        OwedCount[] counts =
+        [
+            new(reassignment.From, new ResidentCountChange(operation + ":out", Number, -1, ResidentCountReason.Reorganisation)),
+            new(reassignment.To, new ResidentCountChange(operation + ":in", Number, +1, ResidentCountReason.Reorganisation)),
+        ];
+        await StoreChangeAsync(moved, [entry], counts);
+        await RunPendingEffectsAsync();
+        return true;
     }
 
     /// <inheritdoc />

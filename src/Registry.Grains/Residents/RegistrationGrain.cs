@@ -129,8 +129,10 @@ public sealed class RegistrationGrain(
             request.BirthDate,
             request.Sex,
             request.BirthRegistrationProvince,
-            // Until residence is modelled, a newly registered person lives where the birth was registered.
-            PermanentResidenceProvince: request.BirthRegistrationProvince,
+            // A newly registered person lives where the birth was registered, in the unit that province belongs to now:
+            // the number keeps an absorbed province's code (Decree 137/2015), the address takes the surviving one.
+            PermanentResidenceProvince: state.State.Resident?.PermanentResidenceProvince
+                ?? await GrainFactory.Province(request.BirthRegistrationProvince).CurrentCodeAsync(),
             RegisteredAt: state.State.Resident?.RegisteredAt ?? time.GetUtcNow())
         {
             OtherNames = request.OtherNames,

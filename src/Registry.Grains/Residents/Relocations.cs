@@ -19,10 +19,10 @@ public static class Relocations
     /// <param name="command">The requested move.</param>
     /// <param name="current">The record now.</param>
     /// <param name="version">The citizen's state version now.</param>
-    /// <param name="communeError">Why the destination province refuses the commune, or null when it knows it.</param>
+    /// <param name="destinationError">Why the destination province refuses the move (absorbed, or no such commune), or null.</param>
     /// <param name="today">Today in Vietnam.</param>
     /// <param name="now">The time stamped on history.</param>
-    public static Decision Decide(Relocate command, ResidentRecord current, long version, string? communeError, DateOnly today, DateTimeOffset now)
+    public static Decision Decide(Relocate command, ResidentRecord current, long version, FieldError? destinationError, DateOnly today, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(current);
@@ -37,7 +37,11 @@ public static class Relocations
 
         var provinceError = ProvinceCatalog.IsKnown(destination.ProvinceCode) ? null : $"'{destination.ProvinceCode}' is not a province code.";
         errors.Add("destination.provinceCode", provinceError);
-        errors.Add("destination.communeCode", provinceError is null ? communeError : null);
+        if (provinceError is null && destinationError is not null)
+        {
+            errors.Add("destination." + destinationError.Field, destinationError.Message);
+        }
+
         var (address, addressError) = RegistrationRules.NormaliseText(destination.Address, "The address", MaxAddressLength);
         errors.Add("destination.address", addressError);
         errors.Add("movedOn",

@@ -1,10 +1,12 @@
 using Npgsql;
+using NpgsqlTypes;
+using Registry.Contracts.Identity;
 
 namespace Registry.ReadModel.Residents;
 
 /// <summary>
-/// Counts people in the read model the way province counters count them: alive, under their current number, by
-/// province of permanent residence. What reconciliation compares the counters with.
+/// The living people of provinces as the read model knows them (alive, under their current number, by province of
+/// permanent residence): what reconciliation compares the counters with, and whom a reorganisation moves.
 /// </summary>
 public sealed class ResidentCensus(NpgsqlDataSource database)
 {
@@ -27,5 +29,31 @@ public sealed class ResidentCensus(NpgsqlDataSource database)
         }
 
         return counts;
+    }
+
+    /// <summary>Up to <paramref name="limit"/> living residents of <paramref name="provinceCode"/> with numbers after <paramref name="after"/>, in number order.</summary>
+    public async Task<PersonalIdNumber[]> ListLivingResidentsAsync(string provinceCode, PersonalIdNumber? after, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = database.CreateCommand(
+            """
+            SELECT personal_id FROM registry.resident
+            WHERE permanent_residence_province = $1 AND personal_id > $2 AND alive AND superseded_by IS NULL
+            ORDER BY personal_id
+            LIMIT $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = provinceCode, NpgsqlDbType = NpgsqlDbType.Char });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = after?.Value ?? "", NpgsqlDbType = NpgsqlDbType.Char });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var numbers = new List<PersonalIdNumber>(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (PersonalIdNumber.TryParse(reader.GetString(0), out var number, out _))
+            {
+                numbers.Add(number);
+            }
+        }
+
+        return [.. numbers];
     }
 }

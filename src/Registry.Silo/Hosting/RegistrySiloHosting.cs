@@ -4,6 +4,7 @@ using Orleans.Dashboard;
 using Registry.Grains;
 using Registry.Grains.Batches;
 using Registry.Grains.Provinces;
+using Registry.Grains.Reorganisation;
 using Registry.Grains.Resumption;
 using Registry.ReadModel;
 using Registry.ServiceDefaults;
@@ -69,6 +70,11 @@ public static class RegistrySiloHosting
             .Bind(silo.Configuration.GetSection(UnfinishedWorkOptions.Section))
             .Validate(options => options.SweepPeriod > TimeSpan.Zero && options.GracePeriod >= TimeSpan.Zero && options.MaxPerSweep > 0,
                 $"{UnfinishedWorkOptions.Section}: SweepPeriod and MaxPerSweep must be positive, GracePeriod not negative.")
+            .ValidateOnStart();
+        silo.Services.AddOptions<ReorganisationOptions>()
+            .Bind(silo.Configuration.GetSection(ReorganisationOptions.Section))
+            .Validate(options => options.PageSize > 0 && options.Concurrency > 0 && options.ReminderPeriod > TimeSpan.Zero,
+                $"{ReorganisationOptions.Section}: PageSize, Concurrency and ReminderPeriod must be positive.")
             .ValidateOnStart();
         // Every silo makes sure the sweep's reminder exists; registering it again is harmless.
         silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IUnfinishedWorkSweeperGrain>(0).StartAsync());
