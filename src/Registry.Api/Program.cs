@@ -20,6 +20,7 @@ app.UseRegistryAuthentication();
 app.MapResidentsApi();
 app.MapProvincesApi();
 app.MapReorganisationsApi();
+app.MapHouseholdsApi();
 app.MapBatchesApi();
 app.MapRegistryHealth();
 app.Run();

@@ -16,6 +16,10 @@ public static class RegistryGrains
     public static ICitizenGrain Citizen(this IGrainFactory grains, PersonalIdNumber number) =>
         grains.GetGrain<ICitizenGrain>(number.Value);
 
+    /// <summary>The household move requested with <paramref name="idempotencyKey"/>.</summary>
+    public static IHouseholdRelocationGrain HouseholdRelocation(this IGrainFactory grains, string idempotencyKey) =>
+        grains.GetGrain<IHouseholdRelocationGrain>("household:" + idempotencyKey);
+
     /// <summary>The province with this current code.</summary>
     public static IProvinceGrain Province(this IGrainFactory grains, string provinceCode) =>
         grains.GetGrain<IProvinceGrain>(provinceCode);

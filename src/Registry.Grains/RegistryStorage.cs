@@ -20,6 +20,9 @@ public static class RegistryStorage
     /// <summary>State name of province grains: communes and wards.</summary>
     public const string ProvinceState = "province";
 
+    /// <summary>State name of household moves.</summary>
+    public const string HouseholdRelocationState = "householdRelocation";
+
     /// <summary>State name of the grain holding the accepted reorganisation plans.</summary>
     public const string ProvinceUnitsState = "provinceUnits";
 

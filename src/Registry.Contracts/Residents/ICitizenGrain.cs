@@ -46,6 +46,16 @@ public interface ICitizenGrain : IGrainWithStringKey
     /// </summary>
     Task<ChangeOutcome> RelocateAsync(Relocate command);
 
+    /// <summary>What <see cref="RelocateAsync"/> would answer, without storing anything: null when it would move the person.</summary>
+    [ReadOnly]
+    Task<ChangeOutcome?> CheckRelocationAsync(Relocate command);
+
+    /// <summary>
+    /// Moves the person back to where relocation <paramref name="relocationId"/> took them from, as a change of its own
+    /// (<paramref name="undoId"/> is its idempotency key), while they still live where that relocation took them.
+    /// </summary>
+    Task<ChangeOutcome> UndoRelocationAsync(string relocationId, string undoId, Access.Actor actor);
+
     /// <summary>
     /// Moves the permanent residence from a province a reorganisation absorbed to the surviving one; the number stays.
     /// Does nothing (and says so) unless the person is alive and lives in <see cref="Provinces.ProvinceReassignment.From"/>.

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Registry.Contracts;
+using Registry.Contracts.Access;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
@@ -214,39 +215,105 @@ public sealed partial class CitizenGrain(
             return await GrainFactory.Citizen(current).RelocateAsync(command);
         }
 
+        var (answer, accepted) = await DecideRelocationAsync(command);
+        if (answer is not null)
+        {
+            return answer;
+        }
+
+        // The intent: the moved record with the counts it owes, stored before either province is told. From here the
+        // move finishes whatever happens (this call, the next activation, or the sweep), so nobody is half-moved.
+        var resident = State.Resident!;
+        var moved = accepted!.Updated;
+        await StoreChangeAsync(moved, accepted.Entries, MoveCounts(resident, moved, $"relocation:{Number}:{command.RelocationId}"));
+        await RunPendingEffectsAsync();
+        return Done(moved);
+    }
+
+    /// <inheritdoc />
+    public async Task<ChangeOutcome?> CheckRelocationAsync(Relocate command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (await CurrentHolderAsync() is { } current)
+        {
+            return await GrainFactory.Citizen(current).CheckRelocationAsync(command);
+        }
+
+        return (await DecideRelocationAsync(command)).Answer;
+    }
+
+    /// <inheritdoc />
+    public async Task<ChangeOutcome> UndoRelocationAsync(string relocationId, string undoId, Actor actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (await CurrentHolderAsync() is { } current)
+        {
+            return await GrainFactory.Citizen(current).UndoRelocationAsync(relocationId, undoId, actor);
+        }
+
         if (State.Resident is not { } resident)
         {
             return NotFound();
         }
 
+        if (State.History.Any(entry => entry.OperationId == undoId))
+        {
+            return new Changed(resident, Replayed: true) { Version = State.Version };
+        }
+
+        // Only the move itself is undone, and only while the person still lives where it took them.
+        var move = State.History.LastOrDefault(entry => entry.OperationId == relocationId && entry.Kind == ResidentChangeKind.Relocation);
+        if (move is null || move.NewValue != ResidenceAddress.TextOf(resident) || move.OldValue is null)
+        {
+            return new ChangeRefused(RefusalKind.Conflict, "The relocation cannot be undone; nothing was changed.",
+                [new FieldError("relocationId", $"{Number} does not live where relocation '{relocationId}' took them.")]);
+        }
+
+        var parts = move.OldValue.Split('/', 3);
+        var restored = resident with
+        {
+            PermanentResidenceProvince = parts[0],
+            PermanentResidenceCommune = parts[1].Length == 0 ? null : parts[1],
+            PermanentAddress = parts[2].Length == 0 ? null : parts[2],
+        };
+        var entry = new ResidentChange(undoId, ResidentChangeKind.Relocation, time.GetUtcNow(), actor, ResidentFields.PermanentResidence,
+            move.NewValue, move.OldValue, $"Undoes relocation {relocationId}", null);
+        await StoreChangeAsync(restored, [entry], MoveCounts(resident, restored, $"relocation:{Number}:{undoId}"));
+        await RunPendingEffectsAsync();
+        return Done(restored);
+    }
+
+    // The departure and arrival a move between provinces owes; none within a province.
+    private OwedCount[] MoveCounts(ResidentRecord from, ResidentRecord to, string operation) =>
+        from.PermanentResidenceProvince == to.PermanentResidenceProvince
+            ? []
+            :
+            [
+                new(from.PermanentResidenceProvince, new ResidentCountChange(operation + ":departure", Number, -1, ResidentCountReason.Departure)),
+                new(to.PermanentResidenceProvince, new ResidentCountChange(operation + ":arrival", Number, +1, ResidentCountReason.Arrival)),
+            ];
+
+    // Refusal, replay or acceptance of a move, with the destination province asked about the commune; stores nothing.
+    private async Task<(ChangeOutcome? Answer, Acceptance? Accepted)> DecideRelocationAsync(Relocate command)
+    {
+        if (State.Resident is not { } resident)
+        {
+            return (NotFound(), null);
+        }
+
         if (Replay(command.RelocationId, "relocationId", entries => Relocations.IsReplayOf(command, entries)) is { } replay)
         {
-            return replay;
+            return (replay, null);
         }
 
         var destinationError = command.Destination is { } destination && ProvinceCatalog.IsKnown(destination.ProvinceCode)
             ? await GrainFactory.Province(destination.ProvinceCode).CheckDestinationAsync(destination.CommuneCode ?? "")
             : null;
-        var decision = Relocations.Decide(command, resident, State.Version, destinationError, VietnamCalendar.Today(time), time.GetUtcNow());
-        if (decision is Refusal refusal)
+        return Relocations.Decide(command, resident, State.Version, destinationError, VietnamCalendar.Today(time), time.GetUtcNow()) switch
         {
-            return refusal.Outcome;
-        }
-
-        // The intent: the moved record with the counts it owes, stored before either province is told. From here the
-        // move finishes whatever happens (this call, the next activation, or the sweep), so nobody is half-moved.
-        var moved = ((Acceptance)decision).Updated;
-        var counts = new List<OwedCount>();
-        if (moved.PermanentResidenceProvince != resident.PermanentResidenceProvince)
-        {
-            var operation = $"relocation:{Number}:{command.RelocationId}";
-            counts.Add(new OwedCount(resident.PermanentResidenceProvince, new ResidentCountChange(operation + ":departure", Number, -1, ResidentCountReason.Departure)));
-            counts.Add(new OwedCount(moved.PermanentResidenceProvince, new ResidentCountChange(operation + ":arrival", Number, +1, ResidentCountReason.Arrival)));
-        }
-
-        await StoreChangeAsync(moved, ((Acceptance)decision).Entries, [.. counts]);
-        await RunPendingEffectsAsync();
-        return Done(moved);
+            Refusal refusal => (refusal.Outcome, null),
+            var decision => (null, (Acceptance)decision),
+        };
     }
 
     /// <inheritdoc />

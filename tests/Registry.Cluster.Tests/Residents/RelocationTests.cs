@@ -208,6 +208,75 @@ public sealed class RelocationTests(RelocationClusterFixture fixture) : IClassFi
         await AssertNoDriftAsync();
     }
 
+    /// <summary>A household moves whole: every member, each with their own relocation; the same request again changes nothing.</summary>
+    [Fact]
+    public async Task A_household_moves_whole_and_a_repeated_request_changes_nothing()
+    {
+        var members = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => RegisterAsync("001")));
+        var (hanoi, hcmc) = (await CountsAsync("001"), await CountsAsync("079"));
+        var command = Household([.. members.Select(member => member.PersonalIdNumber)], "079", "26734");
+
+        var moved = Assert.IsType<HouseholdMoved>(await _client.HouseholdRelocation(command.HouseholdRelocationId).RelocateAsync(command));
+        var storage = await StorageAsync();
+        var again = Assert.IsType<HouseholdMoved>(await _client.HouseholdRelocation(command.HouseholdRelocationId).RelocateAsync(command));
+        var reused = Assert.IsType<HouseholdInvalid>(await _client.HouseholdRelocation(command.HouseholdRelocationId).RelocateAsync(command with { Members = command.Members[..2] }));
+
+        Assert.All(moved.Members, member => Assert.Equal("079", member.Resident.PermanentResidenceProvince));
+        Assert.True(again.Replayed);
+        Assert.Equal((RefusalKind.Conflict, "householdRelocationId"), (reused.Kind, reused.Errors.Single().Field));
+        Assert.Equal(storage, await StorageAsync());
+        Assert.Equal((hanoi.Residents - 3, hcmc.Residents + 3), ((await CountsAsync("001")).Residents, (await CountsAsync("079")).Residents));
+    }
+
+    /// <summary>A household with a member who cannot move (here: dead) moves nobody, and says so member by member.</summary>
+    [Fact]
+    public async Task A_household_with_a_member_who_cannot_move_moves_nobody()
+    {
+        var members = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => RegisterAsync("001")));
+        Assert.IsType<Changed>(await _client.Citizen(members[1].PersonalIdNumber).RecordDeathAsync(
+            new RecordDeath("death-" + Guid.NewGuid().ToString("N"), TestActors.Administrator, new DateOnly(2026, 1, 2), "Hà Nội", "KT-2")));
+        var command = Household([.. members.Select(member => member.PersonalIdNumber)], "048", "20194");
+        var storage = await StorageAsync();
+
+        var refused = Assert.IsType<HouseholdRefused>(await _client.HouseholdRelocation(command.HouseholdRelocationId).RelocateAsync(command));
+
+        Assert.Equal([false, true, false], refused.Members.Select(member => member.Refusal is not null));
+        Assert.Equal(RefusalKind.Conflict, refused.Members[1].Refusal!.Kind);
+        Assert.All(refused.Members, member => Assert.False(member.MovedBack));
+        Assert.Equal(storage, await StorageAsync());
+    }
+
+    /// <summary>
+    /// Undoing a member's move (what a household does when a member is refused after the check) puts the person back
+    /// and the counts with them, once; it is refused once the person has moved on.
+    /// </summary>
+    [Fact]
+    public async Task Undoing_a_relocation_puts_the_person_and_the_counts_back_once()
+    {
+        var person = await RegisterAsync("001");
+        var citizen = _client.Citizen(person.PersonalIdNumber);
+        var before = (await CountsAsync("001"), await CountsAsync("048"));
+        var move = Move("048", "20194", "4 Lê Duẩn");
+        Assert.IsType<Changed>(await citizen.RelocateAsync(move));
+
+        var undone = Assert.IsType<Changed>(await citizen.UndoRelocationAsync(move.RelocationId, move.RelocationId + ":undo", TestActors.Administrator));
+        var again = Assert.IsType<Changed>(await citizen.UndoRelocationAsync(move.RelocationId, move.RelocationId + ":undo", TestActors.Administrator));
+
+        Assert.Equal((person.PermanentResidenceProvince, person.PermanentResidenceCommune, person.PermanentAddress),
+            (undone.Resident.PermanentResidenceProvince, undone.Resident.PermanentResidenceCommune, undone.Resident.PermanentAddress));
+        Assert.True(again.Replayed);
+        Assert.Equal(before.Item1.Residents, (await CountsAsync("001")).Residents);
+        Assert.Equal(before.Item2.Residents, (await CountsAsync("048")).Residents);
+        var later = Move("079", "26734", "8 Pasteur");
+        Assert.IsType<Changed>(await citizen.RelocateAsync(later));
+        Assert.IsType<Changed>(await citizen.RelocateAsync(Move("048", "20194", "5 Lê Duẩn")));
+        Assert.Equal(RefusalKind.Conflict, Assert.IsType<ChangeRefused>(await citizen.UndoRelocationAsync(later.RelocationId, later.RelocationId + ":undo", TestActors.Administrator)).Kind);
+        await AssertNoDriftAsync();
+    }
+
+    private static RelocateHousehold Household(PersonalIdNumber[] members, string province, string commune) =>
+        new("household-" + Guid.NewGuid().ToString("N"), TestActors.Administrator, members, new ResidenceAddress(province, commune, "12 Nhà chung"), new DateOnly(2026, 4, 1));
+
     private async Task AssertNoDriftAsync()
     {
         var census = await new ResidentCensus(Npgsql.NpgsqlDataSource.Create(fixture.ConnectionString)).CountByProvinceAsync();
