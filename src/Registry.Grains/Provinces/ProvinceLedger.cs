@@ -3,7 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
-using Registry.Grains.Storage;
+using Registry.ReadModel.Writing;
 
 namespace Registry.Grains.Provinces;
 

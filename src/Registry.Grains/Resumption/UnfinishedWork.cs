@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 using Registry.Contracts.Identity;
-using Registry.Grains.Storage;
+using Registry.ReadModel.Writing;
 
 namespace Registry.Grains.Resumption;
 

@@ -1,8 +1,7 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
+using Registry.ReadModel.Writing;
 
 namespace Registry.ReadModel.Residents;
 
@@ -12,10 +11,9 @@ namespace Registry.ReadModel.Residents;
 /// changes nothing. One per silo.
 /// </summary>
 /// <remarks>
-/// Group commit: one background loop writes; snapshots that arrive while it writes a batch wait in a queue and
-/// go together into the next single transaction, so under load one commit (one WAL flush) serves many callers,
-/// and an idle projection writes a lone snapshot at once, with no timer. Each caller's task completes when the
-/// transaction holding its snapshot has committed, or faults with that transaction's exception.
+/// Written with <see cref="GroupCommit{TItem, TResult}"/>: snapshots that arrive while a batch is being written go
+/// together into the next single transaction, and each caller's task completes when the transaction holding its
+/// snapshot has committed, or faults with that transaction's exception.
 /// </remarks>
 public sealed partial class ResidentProjection : IAsyncDisposable
 {
@@ -24,12 +22,6 @@ public sealed partial class ResidentProjection : IAsyncDisposable
     /// well above what the queue holds at a few hundred concurrent callers, so it rarely splits a batch.
     /// </summary>
     public const int MaxBatchSize = 256;
-
-    /// <summary>
-    /// Snapshots waiting beyond the batch being written; callers past it wait to enqueue, so a PostgreSQL that
-    /// stalls slows the grains down instead of filling the silo's memory.
-    /// </summary>
-    public const int QueueCapacity = 16 * MaxBatchSize;
 
     // One statement is one transaction: no BEGIN/COMMIT round trips. The batch arrives as one array per column
     // and unnest turns them back into rows. Measured against binary COPY into a temporary table followed by
@@ -69,37 +61,26 @@ public sealed partial class ResidentProjection : IAsyncDisposable
         """;
 
     private readonly NpgsqlDataSource _database;
-    private readonly ILogger<ResidentProjection> _logger;
-    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(QueueCapacity)
-    {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
+    private readonly GroupCommit<ResidentRow, bool> _writer;
 
-    private readonly Task _writer;
-    private long _snapshots;
-    private long _transactions;
-    private long _failedTransactions;
-    private int _largestBatch;
-
-    /// <summary>Starts the writing loop.</summary>
+    /// <summary>Starts the writer.</summary>
     /// <param name="database">The registry's database.</param>
     /// <param name="logger">Where failed batches are reported.</param>
     public ResidentProjection(NpgsqlDataSource database, ILogger<ResidentProjection> logger)
     {
         _database = database;
-        _logger = logger;
-        // Task.Run, not StartNew: the singleton may first be resolved inside a grain, and the loop must run on the
-        // thread pool, never on that activation's scheduler.
-        _writer = Task.Run(WriteBatchesAsync);
+        _writer = new GroupCommit<ResidentRow, bool>(WriteBatchAsync, MaxBatchSize, (count, exception) => LogBatchFailed(logger, count, exception));
     }
 
     /// <summary>What the projection has done since it started, for diagnostics and load tests.</summary>
-    public ResidentProjectionStatistics Statistics => new(
-        Interlocked.Read(ref _snapshots),
-        Interlocked.Read(ref _transactions),
-        Interlocked.Read(ref _failedTransactions),
-        Volatile.Read(ref _largestBatch));
+    public ResidentProjectionStatistics Statistics
+    {
+        get
+        {
+            var statistics = _writer.Statistics;
+            return new(statistics.Items, statistics.Batches, statistics.FailedBatches, statistics.LargestBatch);
+        }
+    }
 
     /// <summary>
     /// Writes <paramref name="snapshot"/> unless the row already holds this version or a newer one, and completes
@@ -110,71 +91,16 @@ public sealed partial class ResidentProjection : IAsyncDisposable
     /// <exception cref="ArgumentException">The snapshot cannot be a row (checked here, so it never fails a shared batch).</exception>
     /// <exception cref="NpgsqlException">The batch's transaction failed; nothing of it was written.</exception>
     /// <exception cref="ObjectDisposedException">The projection is stopping.</exception>
-    public async Task ProjectAsync(ResidentSnapshot snapshot, CancellationToken cancellationToken = default)
-    {
-        var pending = new Pending(ResidentRow.From(snapshot));
-        try
-        {
-            await _queue.Writer.WriteAsync(pending, cancellationToken);
-        }
-        catch (ChannelClosedException)
-        {
-            throw new ObjectDisposedException(nameof(ResidentProjection), "The resident projection is stopping; the snapshot was not written.");
-        }
-
-        await pending.Committed.Task.WaitAsync(cancellationToken);
-    }
+    public Task ProjectAsync(ResidentSnapshot snapshot, CancellationToken cancellationToken = default) =>
+        _writer.WriteAsync(ResidentRow.From(snapshot), cancellationToken);
 
     /// <summary>Stops accepting snapshots, writes those already accepted, and ends the loop.</summary>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+
+    private async Task<bool[]> WriteBatchAsync(IReadOnlyList<ResidentRow> batch)
     {
-        _queue.Writer.TryComplete();
-        await _writer;
-    }
-
-    private async Task WriteBatchesAsync()
-    {
-        var batch = new List<Pending>(MaxBatchSize);
-        // Ends once the queue is completed and empty: everything accepted before disposal is still written.
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            while (batch.Count < MaxBatchSize && _queue.Reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-
-            await WriteBatchAsync(batch);
-            batch.Clear();
-        }
-    }
-
-    [SuppressMessage("Design", "CA1031", Justification = "Any failure belongs to the batch's callers; the loop must survive it to serve the next batch.")]
-    private async Task WriteBatchAsync(List<Pending> batch)
-    {
-        try
-        {
-            await UpsertAsync(NewestPerPerson(batch));
-            Interlocked.Increment(ref _transactions);
-            Interlocked.Add(ref _snapshots, batch.Count);
-            if (batch.Count > _largestBatch)
-            {
-                Volatile.Write(ref _largestBatch, batch.Count);
-            }
-
-            foreach (var pending in batch)
-            {
-                pending.Committed.TrySetResult();
-            }
-        }
-        catch (Exception exception)
-        {
-            Interlocked.Increment(ref _failedTransactions);
-            LogBatchFailed(_logger, batch.Count, exception);
-            foreach (var pending in batch)
-            {
-                pending.Committed.TrySetException(exception);
-            }
-        }
+        await UpsertAsync(NewestPerPerson(batch));
+        return new bool[batch.Count];
     }
 
     /// <summary>
@@ -182,10 +108,10 @@ public sealed partial class ResidentProjection : IAsyncDisposable
     /// INSERT ... ON CONFLICT, and the lower versions would lose to it anyway. Sorted by number (see
     /// <see cref="UpsertSql"/>).
     /// </summary>
-    private static List<ResidentRow> NewestPerPerson(List<Pending> batch) =>
+    private static List<ResidentRow> NewestPerPerson(IReadOnlyList<ResidentRow> batch) =>
         [.. batch
-            .GroupBy(static pending => pending.Row.PersonalId, StringComparer.Ordinal)
-            .Select(static group => group.MaxBy(static pending => pending.Row.Version)!.Row)
+            .GroupBy(static row => row.PersonalId, StringComparer.Ordinal)
+            .Select(static group => group.MaxBy(static row => row.Version)!)
             .OrderBy(static row => row.PersonalId, StringComparer.Ordinal)];
 
     private async Task UpsertAsync(List<ResidentRow> rows)
@@ -214,15 +140,6 @@ public sealed partial class ResidentProjection : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Projecting {Count} resident snapshot(s) failed; their callers will retry")]
     private static partial void LogBatchFailed(ILogger logger, int count, Exception exception);
-
-    /// <summary>A snapshot waiting for its batch, and the task its caller awaits.</summary>
-    private sealed class Pending(ResidentRow row)
-    {
-        public ResidentRow Row { get; } = row;
-
-        // Completed by the loop: continuations must not run inline on it and hold up the next batch.
-        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
 }
 
 /// <summary>Counters of a <see cref="ResidentProjection"/> since it started.</summary>

@@ -1,10 +1,11 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
 
-namespace Registry.Grains.Storage;
+namespace Registry.ReadModel.Writing;
 
 /// <summary>
-/// Group commit for small independent writes: one background loop writes; items that arrive while it writes a batch
+/// The registry's one way of writing many small independent changes to PostgreSQL (the read model's snapshots, the
+/// province ledger's rows, the unfinished-work marks). Group commit: one background loop writes; items that arrive while it writes a batch
 /// wait in a queue and go together into the next single statement, so under load one commit (one WAL flush) serves
 /// many callers, and an idle writer writes a lone item at once, with no timer. Each caller's task completes with its
 /// item's result once the batch's statement has committed, or faults with that statement's exception.
@@ -18,6 +19,10 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
     private readonly int _maxBatchSize;
     private readonly Channel<Pending> _queue;
     private readonly Task _writer;
+    private long _items;
+    private long _batches;
+    private long _failedBatches;
+    private int _largestBatch;
 
     /// <summary>Starts the writing loop.</summary>
     /// <param name="write">Writes a batch in one transaction and returns one result per item, in order.</param>
@@ -34,6 +39,10 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
         // Task.Run: the writer may first be resolved inside a grain, and the loop must never run on an activation's scheduler.
         _writer = Task.Run(WriteBatchesAsync);
     }
+
+    /// <summary>What the writer has done since it started, for diagnostics and load tests.</summary>
+    public GroupCommitStatistics Statistics => new(
+        Interlocked.Read(ref _items), Interlocked.Read(ref _batches), Interlocked.Read(ref _failedBatches), Volatile.Read(ref _largestBatch));
 
     /// <summary>Writes <paramref name="item"/> with whatever else is waiting, and returns its result once committed.</summary>
     /// <exception cref="ObjectDisposedException">The writer is stopping; the item was not written.</exception>
@@ -81,6 +90,13 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
         try
         {
             var results = await _write([.. batch.Select(static pending => pending.Item)]);
+            Interlocked.Increment(ref _batches);
+            Interlocked.Add(ref _items, batch.Count);
+            if (batch.Count > _largestBatch)
+            {
+                Volatile.Write(ref _largestBatch, batch.Count);
+            }
+
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Committed.TrySetResult(results[i]);
@@ -88,6 +104,7 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
         }
         catch (Exception exception)
         {
+            Interlocked.Increment(ref _failedBatches);
             _onFailure(batch.Count, exception);
             foreach (var pending in batch)
             {
@@ -104,3 +121,10 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
         public TaskCompletionSource<TResult> Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
+
+/// <summary>Counters of a <see cref="GroupCommit{TItem, TResult}"/> since it started.</summary>
+/// <param name="Items">Items acknowledged as committed.</param>
+/// <param name="Batches">Batches committed, one statement each.</param>
+/// <param name="FailedBatches">Batches whose statement failed; their callers got the exception.</param>
+/// <param name="LargestBatch">Most items committed in one statement.</param>
+public readonly record struct GroupCommitStatistics(long Items, long Batches, long FailedBatches, int LargestBatch);
