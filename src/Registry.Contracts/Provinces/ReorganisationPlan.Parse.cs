@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Registry.Contracts.Residents;
 
@@ -220,7 +221,7 @@ public sealed partial record ReorganisationPlan
             {
                 if (IsCode(item))
                 {
-                    codes.Add(item!);
+                    codes.Add(item);
                 }
                 else
                 {
@@ -229,7 +230,7 @@ public sealed partial record ReorganisationPlan
             }
         }
 
-        return new PlanLine(number, code!, normalised ?? string.Empty, kind, codes);
+        return new PlanLine(number, code, normalised ?? string.Empty, kind, codes);
     }
 
     /// <summary>The checks across lines; returns the mergers, meaningful only when no error was found.</summary>
@@ -369,7 +370,7 @@ public sealed partial record ReorganisationPlan
 
     private static string Where(PlanLine line) => $"Line {line.Number}, unit {line.Code}";
 
-    private static bool IsCode(string? value) =>
+    private static bool IsCode([NotNullWhen(true)] string? value) =>
         value is { Length: 3 } && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _);
 
     /// <summary>One line of a plan as read: its number in the CSV, and the well-formed codes of its formed_from.</summary>
