@@ -43,6 +43,27 @@ public static class ResidentChangesApi
                              "of GET /residents/{personalIdNumber}) is given and the record changed since, or when the Idempotency-Key was used for " +
                              "another request. The Idempotency-Key identifies the move: repeating it has the effect of one.");
 
+        residents.MapPost("/{personalIdNumber}/temporary-residence", RegisterTemporaryResidenceAsync)
+            .WithName("RegisterTemporaryResidence")
+            .RequireAuthorization(RegistryPolicies.Write)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Register or extend a temporary residence (Law on Residence 68/2020 Art. 27)")
+            .WithDescription("provinceCode, communeCode and address of the temporary residence (not the permanent one), from (not in the future) and " +
+                             "until: not in the past, at most 2 years from today and from `from`. The same address with a later until extends it. " +
+                             "Registered by an officer of the province of the temporary residence. Clears a flag of the residence sweep.");
+
+        residents.MapPost("/{personalIdNumber}/temporary-absence", DeclareTemporaryAbsenceAsync)
+            .WithName("DeclareTemporaryAbsence")
+            .RequireAuthorization(RegistryPolicies.Write)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Declare a temporary absence from the permanent residence (Law on Residence 68/2020 Art. 31)")
+            .WithDescription("from (not in the future), until (optional, not before from), destination (optional). Recorded by an officer of the " +
+                             "province of the permanent residence. Clears a flag of the residence sweep.");
+
         residents.MapPost("/{personalIdNumber}/death", RecordDeathAsync)
             .WithName("RecordDeath")
             .RequireAuthorization(RegistryPolicies.Write)
@@ -123,6 +144,53 @@ public static class ResidentChangesApi
         return Answer(await cluster.Citizen(number!.Value).RelocateAsync(command), response);
     }
 
+    private static async Task<Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult>> RegisterTemporaryResidenceAsync(
+        string personalIdNumber,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        TemporaryResidenceRequest request,
+        ClaimsPrincipal user,
+        IClusterClient cluster,
+        HttpResponse response)
+    {
+        var errors = new FieldErrors();
+        var number = Number(personalIdNumber, errors);
+        errors.Add("Idempotency-Key", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
+        errors.Add("provinceCode", request.ProvinceCode is null ? "The province of the temporary residence is required." : null);
+        errors.Add("communeCode", request.CommuneCode is null ? "The commune or ward of the temporary residence is required." : null);
+        errors.Add("address", request.Address is null ? "The address of the temporary residence is required." : null);
+        errors.Add("from", request.From is null ? "The first day is required (yyyy-MM-dd)." : null);
+        errors.Add("until", request.Until is null ? "The last day is required (yyyy-MM-dd)." : null);
+        if (errors.Any)
+        {
+            return RequestProblems.Invalid(errors.ToArray());
+        }
+
+        var command = new RegisterTemporaryResidence(idempotencyKey!, user.ToActor(),
+            new ResidenceAddress(request.ProvinceCode!, request.CommuneCode!, request.Address!), request.From!.Value, request.Until!.Value);
+        return Answer(await cluster.Citizen(number!.Value).RegisterTemporaryResidenceAsync(command), response);
+    }
+
+    private static async Task<Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult>> DeclareTemporaryAbsenceAsync(
+        string personalIdNumber,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        TemporaryAbsenceRequest request,
+        ClaimsPrincipal user,
+        IClusterClient cluster,
+        HttpResponse response)
+    {
+        var errors = new FieldErrors();
+        var number = Number(personalIdNumber, errors);
+        errors.Add("Idempotency-Key", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
+        errors.Add("from", request.From is null ? "The first day away is required (yyyy-MM-dd)." : null);
+        if (errors.Any)
+        {
+            return RequestProblems.Invalid(errors.ToArray());
+        }
+
+        var command = new DeclareTemporaryAbsence(idempotencyKey!, user.ToActor(), request.From!.Value, request.Until, request.Destination);
+        return Answer(await cluster.Citizen(number!.Value).DeclareTemporaryAbsenceAsync(command), response);
+    }
+
     private static PersonalIdNumber? Number(string text, FieldErrors errors)
     {
         if (PersonalIdNumber.TryParse(text, out var number, out var error))
@@ -161,6 +229,7 @@ public static class ResidentChangesApi
     {
         "amendmentId" or "operationId" or "relocationId" => error with { Field = "Idempotency-Key" },
         _ when error.Field.StartsWith("destination.", StringComparison.Ordinal) => error with { Field = error.Field["destination.".Length..] },
+        _ when error.Field.StartsWith("address.", StringComparison.Ordinal) => error with { Field = error.Field["address.".Length..] },
         _ => error,
     };
 }
@@ -184,3 +253,17 @@ public sealed record RecordDeathRequest(DateOnly? Date, string? Place, string? D
 /// <param name="MovedOn">Date the move is registered (yyyy-MM-dd), not in the future.</param>
 /// <param name="ExpectedVersion">The version the caller read; when given, the move is refused (409) if the record changed since.</param>
 public sealed record RelocateResidentRequest(string? ProvinceCode, string? CommuneCode, string? Address, DateOnly? MovedOn, long? ExpectedVersion);
+
+/// <summary>Body of <c>POST /residents/{personalIdNumber}/temporary-residence</c>.</summary>
+/// <param name="ProvinceCode">Current code of the province of the temporary residence.</param>
+/// <param name="CommuneCode">Five-digit code of its commune or ward.</param>
+/// <param name="Address">Address within the commune.</param>
+/// <param name="From">First day (yyyy-MM-dd), not in the future.</param>
+/// <param name="Until">Last day (yyyy-MM-dd): not in the past, at most 2 years ahead.</param>
+public sealed record TemporaryResidenceRequest(string? ProvinceCode, string? CommuneCode, string? Address, DateOnly? From, DateOnly? Until);
+
+/// <summary>Body of <c>POST /residents/{personalIdNumber}/temporary-absence</c>.</summary>
+/// <param name="From">First day away (yyyy-MM-dd), not in the future.</param>
+/// <param name="Until">Last day away, when known.</param>
+/// <param name="Destination">Where the person goes.</param>
+public sealed record TemporaryAbsenceRequest(DateOnly? From, DateOnly? Until, string? Destination);

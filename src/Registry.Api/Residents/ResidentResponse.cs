@@ -26,7 +26,10 @@ public sealed record ResidentResponse(
     DeathResponse? Death,
     IReadOnlyList<string> PreviousNumbers,
     string? PermanentResidenceCommune,
-    long Version)
+    long Version,
+    TemporaryResidence? TemporaryResidence,
+    TemporaryAbsence? TemporaryAbsence,
+    DateOnly? PermanentResidenceDeletionFlaggedOn)
 {
     /// <summary>The response for <paramref name="resident"/> at <paramref name="version"/>.</summary>
     /// <remarks>The version is what a relocation names as its expectedVersion to be refused if the record changed since.</remarks>
@@ -56,7 +59,10 @@ public sealed record ResidentResponse(
             resident.Death is { } death ? new DeathResponse(death.Date, death.Place, death.DocumentReference) : null,
             [.. resident.PreviousNumbers.Select(number => number.Value)],
             resident.PermanentResidenceCommune,
-            version);
+            version,
+            resident.TemporaryResidence,
+            resident.TemporaryAbsence,
+            resident.PermanentResidenceDeletionFlaggedOn);
     }
 }
 

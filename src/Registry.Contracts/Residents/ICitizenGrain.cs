@@ -63,6 +63,20 @@ public interface ICitizenGrain : IGrainWithStringKey
     /// <returns>True when this call moved the person.</returns>
     Task<bool> ReassignProvinceAsync(Provinces.ProvinceReassignment reassignment);
 
+    /// <summary>Registers a temporary residence, or extends the current one.</summary>
+    Task<ChangeOutcome> RegisterTemporaryResidenceAsync(RegisterTemporaryResidence command);
+
+    /// <summary>Declares a temporary absence from the permanent residence.</summary>
+    Task<ChangeOutcome> DeclareTemporaryAbsenceAsync(DeclareTemporaryAbsence command);
+
+    /// <summary>
+    /// Flags the permanent residence for deletion when, on <paramref name="day"/>, the person has been away 12 months
+    /// after their last registration elsewhere ended (Law on Residence 68/2020 Art. 24). Called by the residence sweep;
+    /// <paramref name="sweepId"/> makes a repeated sweep harmless.
+    /// </summary>
+    /// <returns>True when this call flagged the person.</returns>
+    Task<bool> FlagIfAwayTooLongAsync(string sweepId, DateOnly day);
+
     /// <summary>Finishes a stored change whose effects are still owed; harmless when there is none.</summary>
     Task ResumeAsync();
 

@@ -140,6 +140,12 @@ public enum ResidentChangeKind
 
     /// <summary>A reorganisation absorbed the province of the permanent residence: the address moved to the surviving code.</summary>
     Reorganisation = 5,
+
+    /// <summary>A temporary residence was registered or extended, or a temporary absence declared.</summary>
+    TemporaryResidence = 6,
+
+    /// <summary>The residence sweep flagged the permanent residence for deletion.</summary>
+    ResidenceFlag = 7,
 }
 
 /// <summary>The numbers of one person: the one asked about, the current one, and those it replaced.</summary>

@@ -20,6 +20,9 @@ public static class ResidentFields
     public const string Nationality = "nationality";
     public const string PermanentAddress = "permanentAddress";
     public const string PermanentResidence = "permanentResidence";
+    public const string TemporaryResidence = "temporaryResidence";
+    public const string TemporaryAbsence = "temporaryAbsence";
+    public const string PermanentResidenceDeletionFlag = "permanentResidenceDeletionFlag";
     public const string Mother = "mother";
     public const string Father = "father";
     public const string Spouse = "spouse";

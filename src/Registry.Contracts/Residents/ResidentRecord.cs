@@ -72,6 +72,31 @@ public sealed record ResidentRecord(
     [Id(17)]
     public string? PermanentResidenceCommune { get; init; }
 
+    /// <summary>The current or last temporary residence; null when none was registered.</summary>
+    [Id(18)]
+    public TemporaryResidence? TemporaryResidence { get; init; }
+
+    /// <summary>The last declared temporary absence; null when none was declared.</summary>
+    [Id(19)]
+    public TemporaryAbsence? TemporaryAbsence { get; init; }
+
+    /// <summary>
+    /// The day the residence sweep flagged the permanent residence for deletion: away for 12 consecutive months after the
+    /// last registration elsewhere ended (Law on Residence 68/2020 Art. 24); null while not flagged. A relocation, a new
+    /// temporary residence or a declared absence clears it.
+    /// </summary>
+    [Id(20)]
+    public DateOnly? PermanentResidenceDeletionFlaggedOn { get; init; }
+
+    /// <summary>The last day the person was registered as away (temporary residence elsewhere or declared absence); null when never.</summary>
+    public DateOnly? AwayRegisteredUntil =>
+        (TemporaryResidence?.Until, TemporaryAbsence is { } absence ? absence.Until ?? DateOnly.MaxValue : (DateOnly?)null) switch
+        {
+            (null, var absent) => absent,
+            (var temporary, null) => temporary,
+            (var temporary, var absent) => temporary > absent ? temporary : absent,
+        };
+
     /// <summary>Whether the person is alive (no death recorded).</summary>
     [JsonIgnore]
     public bool IsAlive => Death is null;
@@ -96,7 +121,10 @@ public sealed record ResidentRecord(
         && Death == other.Death
         && PermanentAddress == other.PermanentAddress
         && PreviousNumbers.SequenceEqual(other.PreviousNumbers)
-        && PermanentResidenceCommune == other.PermanentResidenceCommune;
+        && PermanentResidenceCommune == other.PermanentResidenceCommune
+        && TemporaryResidence == other.TemporaryResidence
+        && TemporaryAbsence == other.TemporaryAbsence
+        && PermanentResidenceDeletionFlaggedOn == other.PermanentResidenceDeletionFlaggedOn;
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(PersonalIdNumber, FullName, BirthDate, Sex, Death);

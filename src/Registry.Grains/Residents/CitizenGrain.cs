@@ -21,6 +21,9 @@ public sealed partial class CitizenGrain(
     // A freshly allocated number is held by an imported person only by coincidence; more than a few in a row means a fault.
     private const int MaxAllocationAttempts = 10;
 
+    // The residence sweep writes in the name of the registry itself.
+    private static readonly Actor SweepActor = new("residence-sweep", ActorRole.CentralAdministrator, null);
+
     // True while the state in memory says the last change's effects are done and the stored one still says pending.
     private bool _doneNotStored;
 
@@ -346,6 +349,61 @@ public sealed partial class CitizenGrain(
     }
 
     /// <inheritdoc />
+    public async Task<ChangeOutcome> RegisterTemporaryResidenceAsync(RegisterTemporaryResidence command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (await CurrentHolderAsync() is { } current)
+        {
+            return await GrainFactory.Citizen(current).RegisterTemporaryResidenceAsync(command);
+        }
+
+        var destinationError = command.Address is { } address && ProvinceCatalog.IsKnown(address.ProvinceCode)
+            ? await GrainFactory.Province(address.ProvinceCode).CheckDestinationAsync(address.CommuneCode ?? "")
+            : null;
+        return await ChangeAsync(command.OperationId, "operationId",
+            entries => entries.All(entry => entry.Kind == ResidentChangeKind.TemporaryResidence && entry.Actor == command.Actor
+                && entry.NewValue?.StartsWith((command.Address! with { Address = command.Address.Address?.Normalize().Trim() ?? "" }).ToString(), StringComparison.Ordinal) == true),
+            resident => TemporaryResidences.Decide(command, resident, destinationError, VietnamCalendar.Today(time), time.GetUtcNow()));
+    }
+
+    /// <inheritdoc />
+    public async Task<ChangeOutcome> DeclareTemporaryAbsenceAsync(DeclareTemporaryAbsence command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (await CurrentHolderAsync() is { } current)
+        {
+            return await GrainFactory.Citizen(current).DeclareTemporaryAbsenceAsync(command);
+        }
+
+        return await ChangeAsync(command.OperationId, "operationId",
+            entries => entries.All(entry => entry.Kind == ResidentChangeKind.TemporaryResidence && entry.Actor == command.Actor
+                && entry.NewValue?.StartsWith(ResidentFields.Text(command.From), StringComparison.Ordinal) == true),
+            resident => TemporaryResidences.Decide(command, resident, VietnamCalendar.Today(time), time.GetUtcNow()));
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> FlagIfAwayTooLongAsync(string sweepId, DateOnly day)
+    {
+        if (await CurrentHolderAsync() is { } current)
+        {
+            return await GrainFactory.Citizen(current).FlagIfAwayTooLongAsync(sweepId, day);
+        }
+
+        if (State.Resident is not { } resident || !TemporaryResidences.IsAwayTooLong(resident, day))
+        {
+            return false;
+        }
+
+        var flagged = resident with { PermanentResidenceDeletionFlaggedOn = day };
+        var entry = new ResidentChange(sweepId, ResidentChangeKind.ResidenceFlag, time.GetUtcNow(), SweepActor, ResidentFields.PermanentResidenceDeletionFlag,
+            null, ResidentFields.Text(day),
+            $"Away {TemporaryResidences.MonthsAwayBeforeDeletion} months after the registration away ended on {ResidentFields.Text(resident.AwayRegisteredUntil!.Value)} (Law on Residence 68/2020 Art. 24)", null);
+        await StoreChangeAsync(flagged, [entry], []);
+        await RunPendingEffectsAsync();
+        return true;
+    }
+
+    /// <inheritdoc />
     public async Task ResumeAsync()
     {
         if (State.RenumberingTo is not null)
@@ -361,6 +419,31 @@ public sealed partial class CitizenGrain(
             // Woken by a mark whose clear was lost: nothing is owed.
             await unfinished.ClearAsync(Number, State.Version);
         }
+    }
+
+    // A change decided purely from the record, stored with its history and no count: replay, refusal, or applied.
+    private async Task<ChangeOutcome> ChangeAsync(string operationId, string field, Func<IEnumerable<ResidentChange>, bool> isReplay, Func<ResidentRecord, Decision> decide)
+    {
+        if (State.Resident is not { } resident)
+        {
+            return NotFound();
+        }
+
+        if (Replay(operationId, field, isReplay) is { } replay)
+        {
+            return replay;
+        }
+
+        var decision = decide(resident);
+        if (decision is Refusal refusal)
+        {
+            return refusal.Outcome;
+        }
+
+        var accepted = (Acceptance)decision;
+        await StoreChangeAsync(accepted.Updated, accepted.Entries, []);
+        await RunPendingEffectsAsync();
+        return Done(accepted.Updated);
     }
 
     private Changed Done(ResidentRecord updated) => new(updated, Replayed: false) { Version = State.Version };

@@ -82,6 +82,7 @@ public static class Relocations
             PermanentResidenceProvince = moved.ProvinceCode,
             PermanentResidenceCommune = moved.CommuneCode,
             PermanentAddress = moved.Address,
+            PermanentResidenceDeletionFlaggedOn = null,
         };
         var entry = new ResidentChange(command.RelocationId, ResidentChangeKind.Relocation, now, command.Actor!,
             ResidentFields.PermanentResidence, from, moved.ToString(), "Relocation registered on " + Text(command.MovedOn), null);

@@ -6,7 +6,8 @@ namespace Registry.ReadModel.Residents;
 
 /// <summary>
 /// The living people of provinces as the read model knows them (alive, under their current number, by province of
-/// permanent residence): what reconciliation compares the counters with, and whom a reorganisation moves.
+/// permanent residence): what reconciliation compares the counters with, whom a reorganisation moves, and whom the
+/// residence sweep looks at.
 /// </summary>
 public sealed class ResidentCensus(NpgsqlDataSource database)
 {
@@ -44,6 +45,32 @@ public sealed class ResidentCensus(NpgsqlDataSource database)
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = provinceCode, NpgsqlDbType = NpgsqlDbType.Char });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = after?.Value ?? "", NpgsqlDbType = NpgsqlDbType.Char });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        return await ReadNumbersAsync(command, limit, cancellationToken);
+    }
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> living, unflagged residents of <paramref name="provinceCode"/> whose last
+    /// registration away ended before <paramref name="endedBefore"/>, with numbers after <paramref name="after"/>, in number order.
+    /// </summary>
+    public async Task<PersonalIdNumber[]> ListAwayBeforeAsync(string provinceCode, DateOnly endedBefore, PersonalIdNumber? after, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = database.CreateCommand(
+            """
+            SELECT personal_id FROM registry.resident
+            WHERE permanent_residence_province = $1 AND away_registered_until < $2 AND personal_id > $3
+              AND away_registered_until IS NOT NULL AND residence_deletion_flagged_on IS NULL AND alive AND superseded_by IS NULL
+            ORDER BY personal_id
+            LIMIT $4
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = provinceCode, NpgsqlDbType = NpgsqlDbType.Char });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = endedBefore });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = after?.Value ?? "", NpgsqlDbType = NpgsqlDbType.Char });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        return await ReadNumbersAsync(command, limit, cancellationToken);
+    }
+
+    private static async Task<PersonalIdNumber[]> ReadNumbersAsync(NpgsqlCommand command, int limit, CancellationToken cancellationToken)
+    {
         var numbers = new List<PersonalIdNumber>(limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -57,3 +84,4 @@ public sealed class ResidentCensus(NpgsqlDataSource database)
         return [.. numbers];
     }
 }
+

@@ -38,10 +38,10 @@ public sealed partial class ResidentProjection : IAsyncDisposable
         INSERT INTO registry.resident AS current
             (personal_id, version, full_name, name_key, birth_date, sex, birth_registration_province,
              permanent_residence_province, nationality, alive, death_date, superseded_by, changed_at,
-             permanent_residence_commune)
+             permanent_residence_commune, away_registered_until, residence_deletion_flagged_on)
         SELECT * FROM unnest($1::char(12)[], $2::bigint[], $3::varchar(200)[], $4::text[], $5::date[], $6::smallint[],
                              $7::char(3)[], $8::char(3)[], $9::smallint[], $10::boolean[], $11::date[], $12::char(12)[],
-                             $13::timestamptz[], $14::char(5)[])
+                             $13::timestamptz[], $14::char(5)[], $15::date[], $16::date[])
         ON CONFLICT (personal_id) DO UPDATE SET
             version = EXCLUDED.version,
             full_name = EXCLUDED.full_name,
@@ -56,6 +56,8 @@ public sealed partial class ResidentProjection : IAsyncDisposable
             superseded_by = EXCLUDED.superseded_by,
             changed_at = EXCLUDED.changed_at,
             permanent_residence_commune = EXCLUDED.permanent_residence_commune,
+            away_registered_until = EXCLUDED.away_registered_until,
+            residence_deletion_flagged_on = EXCLUDED.residence_deletion_flagged_on,
             projected_at = now()
         WHERE current.version < EXCLUDED.version
         """;
@@ -132,6 +134,8 @@ public sealed partial class ResidentProjection : IAsyncDisposable
         parameters.Add(Array(rows, static row => row.SupersededBy, NpgsqlDbType.Char));
         parameters.Add(Array(rows, static row => row.ChangedAt, NpgsqlDbType.TimestampTz));
         parameters.Add(Array(rows, static row => row.PermanentResidenceCommune, NpgsqlDbType.Char));
+        parameters.Add(Array(rows, static row => row.AwayRegisteredUntil, NpgsqlDbType.Date));
+        parameters.Add(Array(rows, static row => row.ResidenceDeletionFlaggedOn, NpgsqlDbType.Date));
         await command.ExecuteNonQueryAsync();
     }
 

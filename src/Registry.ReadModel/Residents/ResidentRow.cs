@@ -17,7 +17,9 @@ internal sealed record ResidentRow(
     DateOnly? DeathDate,
     string? SupersededBy,
     DateTimeOffset ChangedAt,
-    string? PermanentResidenceCommune)
+    string? PermanentResidenceCommune,
+    DateOnly? AwayRegisteredUntil,
+    DateOnly? ResidenceDeletionFlaggedOn)
 {
     /// <summary>
     /// The row of <paramref name="snapshot"/>. Everything the table would refuse is refused here, before the
@@ -69,7 +71,9 @@ internal sealed record ResidentRow(
             superseded,
             // Npgsql writes timestamptz from UTC values only; the instant is what counts.
             snapshot.ChangedAt.ToUniversalTime(),
-            resident.PermanentResidenceCommune);
+            resident.PermanentResidenceCommune,
+            resident.AwayRegisteredUntil == DateOnly.MaxValue ? null : resident.AwayRegisteredUntil,
+            resident.PermanentResidenceDeletionFlaggedOn);
 
         void Require(bool condition, string message)
         {

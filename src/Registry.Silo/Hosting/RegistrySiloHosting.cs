@@ -5,6 +5,7 @@ using Registry.Grains;
 using Registry.Grains.Batches;
 using Registry.Grains.Provinces;
 using Registry.Grains.Reorganisation;
+using Registry.Grains.ResidenceSweep;
 using Registry.Grains.Resumption;
 using Registry.ReadModel;
 using Registry.ServiceDefaults;
@@ -78,6 +79,11 @@ public static class RegistrySiloHosting
             .ValidateOnStart();
         // Every silo makes sure the sweep's reminder exists; registering it again is harmless.
         silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IUnfinishedWorkSweeperGrain>(0).StartAsync());
+        silo.Services.AddOptions<ResidenceSweepOptions>()
+            .Bind(silo.Configuration.GetSection(ResidenceSweepOptions.Section))
+            .Validate(options => options.Period > TimeSpan.Zero, $"{ResidenceSweepOptions.Section}: Period must be positive.")
+            .ValidateOnStart();
+        silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IResidenceSweepSchedulerGrain>(0).StartAsync());
         silo.Services.AddRegistryReadModel();
         silo.Services.AddSingleton<BatchRows>();
         silo.Services.AddOptions<BatchProcessingOptions>()

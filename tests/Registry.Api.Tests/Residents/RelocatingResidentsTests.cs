@@ -152,6 +152,43 @@ public sealed class RelocatingResidentsTests(ApiFixture api) : IAsyncLifetime
         Assert.Equal(before, await api.SnapshotAsync());
     }
 
+    /// <summary>A temporary residence is registered and shown with the person; an absence is declared.</summary>
+    [Fact]
+    public async Task A_temporary_residence_and_an_absence_are_registered()
+    {
+        var person = await People.RegisterAsync(api, province: "079");
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(7));
+
+        using var temporary = await api.PostAsync($"/residents/{person.PersonalIdNumber}/temporary-residence", ApiFixture.NewIdempotencyKey(),
+            Temporary(today.AddDays(-31), today.AddYears(1)));
+        using var absence = await api.PostAsync($"/residents/{person.PersonalIdNumber}/temporary-absence", ApiFixture.NewIdempotencyKey(),
+            $$"""{"from":"{{Text(today)}}","destination":"Hà Nội"}""");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (temporary.StatusCode, absence.StatusCode));
+        var shown = (await absence.Content.ReadFromJsonAsync<ResidentResponse>())!;
+        Assert.Equal(("001", today.AddYears(1)), (shown.TemporaryResidence!.Address.ProvinceCode, shown.TemporaryResidence.Until));
+        Assert.Equal("Hà Nội", shown.TemporaryAbsence!.Destination);
+    }
+
+    /// <summary>A temporary residence ending in the past or more than two years ahead is a 400 naming until; nothing changes.</summary>
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(2 * 366)]
+    public async Task A_temporary_residence_ending_in_the_past_or_beyond_two_years_is_refused(int daysFromToday)
+    {
+        var person = await People.RegisterAsync(api, province: "079");
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(7));
+        var before = await api.SnapshotAsync();
+
+        using var response = await api.PostAsync($"/residents/{person.PersonalIdNumber}/temporary-residence", ApiFixture.NewIdempotencyKey(),
+            Temporary(today.AddDays(-60), today.AddDays(daysFromToday)));
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, text);
+        Assert.Equal(["until"], JsonDocument.Parse(text).RootElement.GetProperty("errors").EnumerateObject().Select(error => error.Name));
+        Assert.Equal(before, await api.SnapshotAsync());
+    }
+
     /// <summary>The relocation is in the OpenAPI document, with its request body.</summary>
     [Fact]
     public async Task The_relocation_is_in_the_OpenAPI_document()
@@ -173,6 +210,11 @@ public sealed class RelocatingResidentsTests(ApiFixture api) : IAsyncLifetime
 
         return body;
     }
+
+    private static string Temporary(DateOnly from, DateOnly until) =>
+        $$"""{"provinceCode":"001","communeCode":"00004","address":"4 Phan Chu Trinh","from":"{{Text(from)}}","until":"{{Text(until)}}"}""";
+
+    private static string Text(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private Task<HttpResponseMessage> RelocateAsync(string number, string? key, JsonObject body) =>
         api.PostAsync($"/residents/{number}/relocations", key, body.ToJsonString());

@@ -31,7 +31,7 @@ public sealed class RelocationClusterFixture : RegistryClusterFixture
 /// Relocations through grain calls on three silos with PostgreSQL persistence: the move and its two province counts
 /// happen together, once per relocation id, and the counters agree with the read model afterwards.
 /// </summary>
-public sealed class RelocationTests(RelocationClusterFixture fixture) : IClassFixture<RelocationClusterFixture>
+public sealed partial class RelocationTests(RelocationClusterFixture fixture) : IClassFixture<RelocationClusterFixture>
 {
     private readonly IClusterClient _client = fixture.Client;
 
