@@ -4,6 +4,7 @@ using Registry.Api.Health;
 using Registry.Api.Hosting;
 using Registry.Api.Provinces;
 using Registry.Api.Residents;
+using Registry.Api.Statistics;
 using Registry.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,6 +22,7 @@ app.MapResidentsApi();
 app.MapProvincesApi();
 app.MapReorganisationsApi();
 app.MapHouseholdsApi();
+app.MapStatisticsApi();
 app.MapBatchesApi();
 app.MapRegistryHealth();
 app.Run();

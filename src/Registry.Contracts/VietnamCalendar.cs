@@ -12,4 +12,7 @@ public static class VietnamCalendar
         ArgumentNullException.ThrowIfNull(time);
         return DateOnly.FromDateTime(time.GetUtcNow().ToOffset(Offset).DateTime);
     }
+
+    /// <summary>The instant <paramref name="day"/> begins in Vietnam.</summary>
+    public static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), Offset);
 }
