@@ -28,6 +28,11 @@ public static class RegistrySiloHosting
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(builder.Configuration.GetSection("Orleans"));
+            // Optional, for operators and fault tests: how fast a dead silo is declared dead (Silo:Membership:*), and
+            // the shortest reminder period (Silo:Reminders:MinimumReminderPeriod); Orleans' defaults otherwise. Not under
+            // "Orleans": Orleans reads Orleans:Reminders and the like as provider definitions.
+            silo.Configure<ClusterMembershipOptions>(endpointSection.GetSection("Membership"));
+            silo.Configure<ReminderOptions>(endpointSection.GetSection("Reminders"));
             silo.Configure<SiloOptions>(options => options.SiloName = endpoints.Name);
             silo.ConfigureEndpoints(endpoints.ParseAdvertisedIP(), endpoints.SiloPort, endpoints.GatewayPort, endpoints.ListenOnAnyHostAddress);
             silo.UseRegistryClustering(connectionString);

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Registry.TestSupport;
+
+/// <summary>
+/// A silo as its own operating-system process (<c>dotnet Registry.Silo.dll</c>), configured as
+/// <c>cluster-config/up.sh</c> configures one, on free loopback ports: what a fault test kills with SIGKILL, which an
+/// in-process test cluster cannot do. Its output goes to a log file for diagnosis.
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private static readonly HttpClient Health = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+
+    private SiloProcess(Process process, StreamWriter log, string name, Uri healthUri, string logPath)
+    {
+        _process = process;
+        _log = log;
+        Name = name;
+        HealthUri = healthUri;
+        LogPath = logPath;
+    }
+
+    /// <summary>The silo's name in the membership table.</summary>
+    public string Name { get; }
+
+    /// <summary>Its readiness endpoint.</summary>
+    public Uri HealthUri { get; }
+
+    /// <summary>Where its standard output and error go.</summary>
+    public string LogPath { get; }
+
+    /// <summary>Starts a silo process of <paramref name="clusterId"/> on <paramref name="connectionString"/>; returns once it is ready.</summary>
+    /// <param name="name">Silo name.</param>
+    /// <param name="connectionString">A migrated database.</param>
+    /// <param name="clusterId">The cluster to join.</param>
+    /// <param name="settings">More configuration, as environment variables (e.g. <c>Orleans__Membership__ProbeTimeout</c>).</param>
+    public static async Task<SiloProcess> StartAsync(string name, string connectionString, string clusterId, IReadOnlyDictionary<string, string> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var (siloPort, gatewayPort, httpPort) = (FreePort(), FreePort(), FreePort());
+        var logPath = Path.Combine(Path.GetTempPath(), $"registry-silo-{clusterId}-{name}.log");
+        var start = new ProcessStartInfo("dotnet", [SiloAssembly()])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ConnectionStrings__Registry"] = connectionString;
+        start.Environment["Orleans__ClusterId"] = clusterId;
+        start.Environment["Orleans__ServiceId"] = RegistryTestCluster.ServiceId;
+        start.Environment["Silo__Name"] = name;
+        start.Environment["Silo__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Silo__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var log = new StreamWriter(logPath) { AutoFlush = true };
+        process.OutputDataReceived += (_, line) => Write(log, line.Data);
+        process.ErrorDataReceived += (_, line) => Write(log, line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var silo = new SiloProcess(process, log, name, new Uri($"http://127.0.0.1:{httpPort}/health/ready"), logPath);
+        await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+        return silo;
+    }
+
+    /// <summary>Kills the process with SIGKILL: no shutdown, no goodbye to the cluster, as when a machine dies.</summary>
+    public void Kill()
+    {
+        // Process.Kill sends SIGKILL on Unix.
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        // Exited or killed: its output has ended, and the log can close.
+        if (!_process.HasExited)
+        {
+            Kill();
+        }
+
+        _process.Dispose();
+        return _log.DisposeAsync();
+    }
+
+    private async Task WaitUntilReadyAsync(TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"Silo {Name} exited with {_process.ExitCode}; see {LogPath}.");
+            }
+
+            try
+            {
+                using var response = await Health.GetAsync(HealthUri);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Not answering yet.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Silo {Name} was not ready within {patience}; see {LogPath}.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+    }
+
+    // The silo built beside this test assembly's configuration: <repo>/src/Registry.Silo/bin/<configuration>/<tfm>/.
+    private static string SiloAssembly()
+    {
+        var testDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = testDirectory.Name;
+        var configuration = testDirectory.Parent!.Name;
+        for (var directory = testDirectory; directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "src", "Registry.Silo", "bin", configuration, framework, "Registry.Silo.dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"Registry.Silo.dll ({configuration}, {framework}) was not found above {testDirectory.FullName}; build the solution first.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void Write(StreamWriter log, string? line)
+    {
+        if (line is not null)
+        {
+            lock (log)
+            {
+                log.WriteLine(line);
+            }
+        }
+    }
+}
