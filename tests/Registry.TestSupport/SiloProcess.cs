@@ -44,7 +44,7 @@ public sealed class SiloProcess : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         var (siloPort, gatewayPort, httpPort) = (FreePort(), FreePort(), FreePort());
         var logPath = Path.Combine(Path.GetTempPath(), $"registry-silo-{clusterId}-{name}.log");
-        var start = new ProcessStartInfo("dotnet", [SiloAssembly()])
+        var start = new ProcessStartInfo("dotnet", [SiloAssembly])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -132,25 +132,33 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    // The silo built beside this test assembly's configuration: <repo>/src/Registry.Silo/bin/<configuration>/<tfm>/.
-    private static string SiloAssembly()
+    // The silo built in this test assembly's configuration: <repo>/src/Registry.Silo/bin/<configuration>/<tfm>/.
+    private static string SiloAssembly
     {
-        var testDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = testDirectory.Name;
-        var configuration = testDirectory.Parent!.Name;
-        for (var directory = testDirectory; directory is not null; directory = directory.Parent)
+        get
         {
-            var candidate = Path.Combine(directory.FullName, "src", "Registry.Silo", "bin", configuration, framework, "Registry.Silo.dll");
-            if (File.Exists(candidate))
+            var testDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var path = Path.Combine(RepositoryRoot(), "src", "Registry.Silo", "bin", testDirectory.Parent!.Name, testDirectory.Name, "Registry.Silo.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing; build the solution first.");
+        }
+    }
+
+    /// <summary>The repository holding this test build: the nearest folder above it with <c>Cluster.sln</c>.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Cluster.sln")))
             {
-                return candidate;
+                return directory.FullName;
             }
         }
 
-        throw new FileNotFoundException($"Registry.Silo.dll ({configuration}, {framework}) was not found above {testDirectory.FullName}; build the solution first.");
+        throw new DirectoryNotFoundException($"No Cluster.sln above {AppContext.BaseDirectory}.");
     }
 
-    private static int FreePort()
+    /// <summary>A TCP port free on loopback now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -448,12 +448,18 @@ public sealed partial class CitizenGrain(
 
     private Changed Done(ResidentRecord updated) => new(updated, Replayed: false) { Version = State.Version };
 
-    // The number calls must go to: this one's successor once renumbering is finished (or is finished now).
+    // The number calls must go to: this one's successor once renumbering is finished (or is finished now). Effects
+    // still owed by an earlier change (its call failed half-way) are finished first, so that a repeated request is
+    // answered only once what it did is counted and searchable.
     private async Task<PersonalIdNumber?> CurrentHolderAsync()
     {
         if (State.RenumberingTo is not null)
         {
             await FinishRenumberingAsync();
+        }
+        else if (State.HasPendingEffects)
+        {
+            await RunPendingEffectsAsync();
         }
 
         return State.SupersededBy;
