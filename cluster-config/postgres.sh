@@ -120,8 +120,14 @@ write_settings() {
         # The socket sits in the data directory itself, so no root-owned /var/run folder is
         # needed and two checkouts never fight over the same socket name.
         echo "unix_socket_directories = '$sock_dir'"
-        # Several silos, the API and test hosts each keep an Npgsql pool (default 100).
-        echo "max_connections = 300"
+        # Several silos, the API and test hosts each keep an Npgsql pool (default 100). A test run
+        # has several three-silo clusters at once, each with two pools per silo, under bursts of
+        # hundreds of concurrent grain writes: it gets more.
+        if [[ "${REGISTRY_PG_FAST:-0}" == 1 ]]; then
+            echo "max_connections = 1000"
+        else
+            echo "max_connections = 300"
+        fi
         echo "log_line_prefix = '%m [%p] %q%u@%d '"
         if [[ "${REGISTRY_PG_FAST:-0}" == 1 ]]; then
             # Throw-away test cluster: durability against an OS crash is not worth the fsyncs.

@@ -22,8 +22,13 @@ public interface IProvinceCounterGrain : IGrainWithStringKey
     [ReadOnly]
     Task<ProvinceCounterTotals> GetTotalsAsync();
 
-    /// <summary>The shard of a province that counts <paramref name="number"/>: its serial's remainder, uniform over people.</summary>
-    public static int ShardOf(PersonalIdNumber number) => (number.Value[^1] - '0') % Shards;
+    /// <summary>
+    /// The shard of a province that counts <paramref name="number"/>: the remainder of its 6-digit serial, which the
+    /// allocator's permutation spreads evenly. (A shard's cells may go negative when a person's +1 and −1 land in
+    /// different shards after this rule changes; every sum over a province stays exact.)
+    /// </summary>
+    public static int ShardOf(PersonalIdNumber number) =>
+        int.Parse(number.Value.AsSpan(6), System.Globalization.CultureInfo.InvariantCulture) % Shards;
 
     /// <summary>The grain key of shard <paramref name="shard"/> of <paramref name="provinceCode"/>.</summary>
     public static string Key(string provinceCode, int shard) => $"{provinceCode}/{shard}";

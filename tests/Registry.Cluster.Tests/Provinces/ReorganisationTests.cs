@@ -46,7 +46,11 @@ public sealed class ReorganisationTests(ReorganisationClusterFixture fixture) : 
 
         Assert.Equal(plan.Id, started.Progress.PlanId);
         Assert.Equal(("002", "008", true), (progress.Provinces.Single().Code, progress.Provinces.Single().Into, progress.Provinces.Single().Done));
-        Assert.Empty(await new ResidentCensus(Npgsql.NpgsqlDataSource.Create(fixture.ConnectionString)).ListLivingResidentsAsync("002", null, 10));
+        await using (var source = Npgsql.NpgsqlDataSource.Create(fixture.ConnectionString))
+        {
+            Assert.Empty(await new ResidentCensus(source).ListLivingResidentsAsync("002", null, 10));
+        }
+
         foreach (var person in hagiang.Skip(5))
         {
             var now = (await _client.Citizen(person.PersonalIdNumber).GetAsync())!;
@@ -110,7 +114,8 @@ public sealed class ReorganisationTests(ReorganisationClusterFixture fixture) : 
 
     private async Task AssertNoDriftAsync()
     {
-        var census = await new ResidentCensus(Npgsql.NpgsqlDataSource.Create(fixture.ConnectionString)).CountByProvinceAsync();
+        await using var source = Npgsql.NpgsqlDataSource.Create(fixture.ConnectionString);
+        var census = await new ResidentCensus(source).CountByProvinceAsync();
         var counted = await Task.WhenAll(ProvinceCatalog.All2024.Select(province => _client.Province(province.Code).GetCountsAsync()));
         Assert.All(counted, counts => Assert.Equal((counts.ProvinceCode, census.GetValueOrDefault(counts.ProvinceCode)), (counts.ProvinceCode, counts.Residents)));
     }

@@ -279,7 +279,8 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
 
     private async Task AssertNoDriftAsync()
     {
-        var census = await new ResidentCensus(Npgsql.NpgsqlDataSource.Create(fixture.ConnectionString)).CountByProvinceAsync();
+        await using var source = Npgsql.NpgsqlDataSource.Create(fixture.ConnectionString);
+        var census = await new ResidentCensus(source).CountByProvinceAsync();
         var counted = await Task.WhenAll(ProvinceCatalog.All2024.Select(province => _client.Province(province.Code).GetCountsAsync()));
         Assert.All(counted, counts => Assert.Equal((counts.ProvinceCode, census.GetValueOrDefault(counts.ProvinceCode)), (counts.ProvinceCode, counts.Residents)));
     }

@@ -96,7 +96,8 @@ public sealed class DatabaseRestartTests(ITestOutputHelper output)
             Assert.Equal(lastProvince[group.Key], (await grains.Citizen(group.Key).GetAsync())!.PermanentResidenceProvince);
         }
 
-        var census = await new ResidentCensus(Npgsql.NpgsqlDataSource.Create(database.ConnectionString)).CountByProvinceAsync();
+        await using var source = Npgsql.NpgsqlDataSource.Create(database.ConnectionString);
+        var census = await new ResidentCensus(source).CountByProvinceAsync();
         var counted = await Task.WhenAll(ProvinceCatalog.All2024.Select(province => grains.Province(province.Code).GetCountsAsync()));
         Assert.Equal(people.Length, counted.Sum(static counts => counts.Residents));
         Assert.All(counted, counts => Assert.Equal((counts.ProvinceCode, census.GetValueOrDefault(counts.ProvinceCode)), (counts.ProvinceCode, counts.Residents)));

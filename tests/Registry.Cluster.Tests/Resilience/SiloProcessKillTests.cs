@@ -119,7 +119,8 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output)
                 Assert.Equal(lastProvince[number], (await grains.Citizen(number).GetAsync())!.PermanentResidenceProvince);
             }
 
-            var census = await new ResidentCensus(Npgsql.NpgsqlDataSource.Create(scratch.ConnectionString)).CountByProvinceAsync();
+            await using var source = Npgsql.NpgsqlDataSource.Create(scratch.ConnectionString);
+        var census = await new ResidentCensus(source).CountByProvinceAsync();
             var counted = await Task.WhenAll(ProvinceCatalog.All2024.Select(province => grains.Province(province.Code).GetCountsAsync()));
             Assert.Equal(people.Length, counted.Sum(counts => counts.Residents));
             Assert.All(counted, counts => Assert.Equal((counts.ProvinceCode, census.GetValueOrDefault(counts.ProvinceCode)), (counts.ProvinceCode, counts.Residents)));
