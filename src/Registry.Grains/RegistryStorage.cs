@@ -20,6 +20,9 @@ public static class RegistryStorage
     /// <summary>State name of province grains: communes and wards.</summary>
     public const string ProvinceState = "province";
 
+    /// <summary>State name of the event publisher: its position in the ledger.</summary>
+    public const string EventPublisherState = "eventPublisher";
+
     /// <summary>State name of a province's residence sweep of a day.</summary>
     public const string ResidenceSweepState = "residenceSweep";
 

@@ -86,7 +86,7 @@ public static class RegistryTestCluster
     private sealed class ClientConfigurator : IClientBuilderConfigurator
     {
         public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
-            clientBuilder.UseAdoNetClustering(options =>
+            clientBuilder.AddMemoryStreams(Registry.Contracts.Events.RegistryEvent.StreamProvider).UseAdoNetClustering(options =>
             {
                 options.Invariant = RegistryDatabase.Invariant;
                 options.ConnectionString = RegistryDatabase.ConnectionString(configuration);

@@ -2,7 +2,9 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Registry.Grains;
+using Registry.Contracts.Events;
 using Registry.Grains.Batches;
+using Registry.Grains.Events;
 using Registry.Grains.Provinces;
 using Registry.Grains.Reorganisation;
 using Registry.Grains.ResidenceSweep;
@@ -72,6 +74,17 @@ public static class RegistrySiloHosting
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.AddSingleton<ProvinceLedger>();
         silo.Services.AddSingleton<UnfinishedWork>();
+        silo.Services.AddSingleton<EventFeed>();
+        // Events for subscribers: memory streams carry them between grains and clients; their source is the durable
+        // province ledger, which the publisher re-reads from its stored position, and the subscriptions are stored in
+        // PostgreSQL (Orleans' own serializer: the pub-sub state is Orleans' type, not ours).
+        silo.AddMemoryStreams(RegistryEvent.StreamProvider);
+        silo.AddAdoNetGrainStorage("PubSubStore", options =>
+        {
+            options.Invariant = RegistryDatabase.Invariant;
+            options.ConnectionString = connectionString;
+        });
+        silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IEventPublisherGrain>(0).StartAsync());
         silo.Services.AddOptions<UnfinishedWorkOptions>()
             .Bind(silo.Configuration.GetSection(UnfinishedWorkOptions.Section))
             .Validate(options => options.SweepPeriod > TimeSpan.Zero && options.GracePeriod >= TimeSpan.Zero && options.MaxPerSweep > 0,

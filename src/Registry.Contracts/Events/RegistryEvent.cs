@@ -1,0 +1,48 @@
+namespace Registry.Contracts.Events;
+
+/// <summary>
+/// An event about a person, published on the registry's Orleans stream for subscribers such as ministries: births,
+/// deaths, relocations between provinces and reorganisations. Delivered at least once: a subscriber deduplicates by
+/// <see cref="EventId"/>.
+/// </summary>
+/// <param name="EventId">Unique and stable: the operation id of the change in the province ledger.</param>
+/// <param name="Kind">What happened.</param>
+/// <param name="PersonalIdNumber">Whom it happened to.</param>
+/// <param name="ProvinceCode">Where: the province of the birth or death, the province left by a relocation or reorganisation.</param>
+/// <param name="ToProvinceCode">For relocations and reorganisations, the province entered; null otherwise.</param>
+/// <param name="RecordedAt">When the registry recorded it.</param>
+[GenerateSerializer, Immutable, Alias("registry.RegistryEvent")]
+public sealed record RegistryEvent(
+    [property: Id(0)] string EventId,
+    [property: Id(1)] RegistryEventKind Kind,
+    [property: Id(2)] string PersonalIdNumber,
+    [property: Id(3)] string ProvinceCode,
+    [property: Id(4)] string? ToProvinceCode,
+    [property: Id(5)] DateTimeOffset RecordedAt)
+{
+    /// <summary>The stream provider's name, configured on silos and on clients that subscribe.</summary>
+    public const string StreamProvider = "registry-events";
+
+    /// <summary>The namespace of the stream every event goes on (<c>StreamId.Create(StreamNamespace, StreamKey)</c>).</summary>
+    public const string StreamNamespace = "registry";
+
+    /// <summary>The key of the stream every event goes on.</summary>
+    public const string StreamKey = "events";
+}
+
+/// <summary>Kinds of <see cref="RegistryEvent"/>.</summary>
+[GenerateSerializer, Alias("registry.RegistryEventKind")]
+public enum RegistryEventKind
+{
+    /// <summary>A newborn was registered.</summary>
+    Birth = 0,
+
+    /// <summary>A death was recorded.</summary>
+    Death = 1,
+
+    /// <summary>A person moved their permanent residence to another province.</summary>
+    Relocation = 2,
+
+    /// <summary>A reorganisation moved a person's address from an absorbed province to the surviving one.</summary>
+    Reorganisation = 3,
+}

@@ -1,0 +1,64 @@
+using Npgsql;
+using Registry.Contracts.Events;
+
+namespace Registry.Grains.Events;
+
+/// <summary>
+/// The events of the province ledger after a position, oldest first: births and deaths as they are, relocations and
+/// reorganisations from their leaving row joined to their entering row (the same operation id but its last word).
+/// </summary>
+public sealed class EventFeed(NpgsqlDataSource database)
+{
+    // Rows younger than this are left for the next read: a row with a lower sequence may still be committing, and a
+    // relocation's arrival row may still be on its way. Ledger inserts are single short statements; a second is ample.
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
+
+    private const string ReadSql =
+        """
+        SELECT leaving.sequence, leaving.operation_id, leaving.reason, leaving.personal_id, leaving.province_code,
+               entering.province_code, leaving.recorded_at
+        FROM registry.province_resident_change AS leaving
+        LEFT JOIN registry.province_resident_change AS entering
+          ON leaving.reason IN ('departure', 'reorganisation')
+         AND entering.operation_id = regexp_replace(leaving.operation_id, ':(departure|out)$', CASE leaving.reason WHEN 'departure' THEN ':arrival' ELSE ':in' END)
+        WHERE leaving.sequence > $1 AND leaving.recorded_at < now() - $2::interval
+          AND (leaving.reason IN ('birth', 'death', 'departure') OR (leaving.reason = 'reorganisation' AND leaving.change = -1))
+        ORDER BY leaving.sequence
+        LIMIT $3
+        """;
+
+    /// <summary>Up to <paramref name="limit"/> events after <paramref name="after"/>, with the position of the last row read.</summary>
+    public async Task<(RegistryEvent[] Events, long Position)> ReadAsync(long after, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = database.CreateCommand(ReadSql);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = Settle });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var events = new List<RegistryEvent>();
+        var position = after;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var kind = reader.GetString(2) switch
+            {
+                "birth" => RegistryEventKind.Birth,
+                "death" => RegistryEventKind.Death,
+                "departure" => RegistryEventKind.Relocation,
+                _ => RegistryEventKind.Reorganisation,
+            };
+            var to = reader.IsDBNull(5) ? null : reader.GetString(5);
+            if (kind is RegistryEventKind.Relocation or RegistryEventKind.Reorganisation && to is null)
+            {
+                // Its entering row is not there yet: stop here and read it again next time, in order.
+                break;
+            }
+
+            var operation = reader.GetString(1);
+            var eventId = kind is RegistryEventKind.Relocation or RegistryEventKind.Reorganisation ? operation[..operation.LastIndexOf(':')] : operation;
+            events.Add(new RegistryEvent(eventId, kind, reader.GetString(3), reader.GetString(4), to, reader.GetFieldValue<DateTimeOffset>(6)));
+            position = reader.GetInt64(0);
+        }
+
+        return ([.. events], position);
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Logging;
+using Registry.Contracts.Events;
+
+namespace Registry.Grains.Events;
+
+/// <summary>Publishes the registry's events; one for the cluster.</summary>
+public interface IEventPublisherGrain : IGrainWithIntegerKey
+{
+    /// <summary>Makes sure the publisher runs; every silo calls it when it starts.</summary>
+    Task StartAsync();
+}
+
+/// <summary>Stored state of the publisher: how far in the ledger it has published.</summary>
+public sealed record EventPublisherState
+{
+    /// <summary>The ledger sequence of the last row published.</summary>
+    public long Position { get; init; }
+}
+
+/// <summary>
+/// Follows the province ledger (<see cref="EventFeed"/>) and publishes its births, deaths, relocations and
+/// reorganisations on the registry's stream (<see cref="RegistryEvent.StreamNamespace"/>), then stores its position. A crash between publishing and
+/// storing publishes a batch again: at least once, and subscribers deduplicate by event id. A reminder keeps it
+/// running; a timer paces it.
+/// </summary>
+public sealed partial class EventPublisherGrain(
+    [PersistentState(RegistryStorage.EventPublisherState, RegistryStorage.Name)] IPersistentState<EventPublisherState> state,
+    EventFeed feed,
+    ILogger<EventPublisherGrain> logger)
+    : Grain, IEventPublisherGrain, IRemindable
+{
+    private const int BatchSize = 500;
+
+    private IGrainTimer? _timer;
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _timer = this.RegisterGrainTimer(PublishAsync, new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = TimeSpan.FromMilliseconds(500), KeepAlive = true });
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task StartAsync() =>
+        await this.RegisterOrUpdateReminder("publish", TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+
+    /// <inheritdoc />
+    public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
+
+    private async Task PublishAsync(CancellationToken cancellationToken)
+    {
+        var stream = this.GetStreamProvider(RegistryEvent.StreamProvider).GetStream<RegistryEvent>(StreamId.Create(RegistryEvent.StreamNamespace, RegistryEvent.StreamKey));
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var (events, position) = await feed.ReadAsync(state.State.Position, BatchSize, cancellationToken);
+            if (position == state.State.Position)
+            {
+                return;
+            }
+
+            if (events.Length > 0)
+            {
+                await stream.OnNextBatchAsync(events);
+            }
+
+            state.State = state.State with { Position = position };
+            await state.WriteStateAsync(cancellationToken);
+            LogPublished(logger, events.Length, position);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Published {Count} registry event(s) up to ledger row {Position}")]
+    private static partial void LogPublished(ILogger logger, int count, long position);
+}
