@@ -1,5 +1,6 @@
 using Registry.Api.Access;
 using Registry.Api.Batches;
+using Registry.Api.Events;
 using Registry.Api.Health;
 using Registry.Api.Hosting;
 using Registry.Api.Provinces;
@@ -23,6 +24,7 @@ app.MapProvincesApi();
 app.MapReorganisationsApi();
 app.MapHouseholdsApi();
 app.MapStatisticsApi();
+app.MapEventsApi();
 app.MapBatchesApi();
 app.MapRegistryHealth();
 app.Run();

@@ -18,6 +18,7 @@ public static class ReadModelServiceCollectionExtensions
         services.TryAddSingleton<ResidentProjection>();
         services.TryAddSingleton<ResidentDirectory>();
         services.TryAddSingleton<ResidentCensus>();
+        services.TryAddSingleton<Events.EventFeed>();
         services.TryAddSingleton<Migration.MigrationStatistics>();
         return services;
     }

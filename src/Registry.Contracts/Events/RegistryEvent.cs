@@ -20,6 +20,13 @@ public sealed record RegistryEvent(
     [property: Id(4)] string? ToProvinceCode,
     [property: Id(5)] DateTimeOffset RecordedAt)
 {
+    /// <summary>
+    /// The event's place in the registry's order of events: a subscriber that missed some (its silo died, it was
+    /// down) reads <c>GET /events?after=</c> the position of the last one it has.
+    /// </summary>
+    [Id(6)]
+    public long Position { get; init; }
+
     /// <summary>The stream provider's name, configured on silos and on clients that subscribe.</summary>
     public const string StreamProvider = "registry-events";
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Registry.Contracts.Events;
+using Registry.ReadModel.Events;
 
 namespace Registry.Grains.Events;
 

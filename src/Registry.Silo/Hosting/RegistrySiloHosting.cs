@@ -74,7 +74,6 @@ public static class RegistrySiloHosting
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.AddSingleton<ProvinceLedger>();
         silo.Services.AddSingleton<UnfinishedWork>();
-        silo.Services.AddSingleton<EventFeed>();
         // Events for subscribers: memory streams carry them between grains and clients; their source is the durable
         // province ledger, which the publisher re-reads from its stored position, and the subscriptions are stored in
         // PostgreSQL (Orleans' own serializer: the pub-sub state is Orleans' type, not ours).

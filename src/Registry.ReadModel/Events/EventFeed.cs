@@ -1,10 +1,11 @@
 using Npgsql;
 using Registry.Contracts.Events;
 
-namespace Registry.Grains.Events;
+namespace Registry.ReadModel.Events;
 
 /// <summary>
-/// The events of the province ledger after a position, oldest first: births and deaths as they are, relocations and
+/// The events of the province ledger after a position, oldest first (the publisher's source, and the replay a
+/// subscriber reads to catch up from the position of the last event it has): births and deaths as they are, relocations and
 /// reorganisations from their leaving row joined to their entering row (the same operation id but its last word).
 /// </summary>
 public sealed class EventFeed(NpgsqlDataSource database)
@@ -55,8 +56,8 @@ public sealed class EventFeed(NpgsqlDataSource database)
 
             var operation = reader.GetString(1);
             var eventId = kind is RegistryEventKind.Relocation or RegistryEventKind.Reorganisation ? operation[..operation.LastIndexOf(':')] : operation;
-            events.Add(new RegistryEvent(eventId, kind, reader.GetString(3), reader.GetString(4), to, reader.GetFieldValue<DateTimeOffset>(6)));
             position = reader.GetInt64(0);
+            events.Add(new RegistryEvent(eventId, kind, reader.GetString(3), reader.GetString(4), to, reader.GetFieldValue<DateTimeOffset>(6)) { Position = position });
         }
 
         return ([.. events], position);
