@@ -10,6 +10,13 @@ namespace Registry.TestSupport;
 /// </summary>
 public static class TestDatabase
 {
+    /// <summary>
+    /// The stored grain states that requests write, for "nothing changed" checks: every row of <c>orleansstorage</c> but
+    /// those of the event stream (the publisher's position, the stream's subscriptions), which change whenever the
+    /// ledger grows, whatever a test does.
+    /// </summary>
+    public const string RequestStates = "orleansstorage WHERE graintypestring NOT IN ('eventPublisher', 'PubSubRendezvousGrain')";
+
     /// <summary>Environment variable holding a connection string with the right to create databases.</summary>
     public const string ServerVariable = "REGISTRY_TEST_CONNECTION";
 

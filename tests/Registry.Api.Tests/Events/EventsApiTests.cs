@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Registry.Api.Tests.Hosting;
 using Registry.Api.Tests.Residents;
-using Registry.Contracts.Events;
 using Registry.TestSupport;
 using Xunit;
 
@@ -28,18 +27,20 @@ public sealed class EventsApiTests(ApiFixture api)
         var position = await TestDatabase.ScalarAsync<long>(api.ConnectionString,
             "SELECT sequence FROM registry.province_resident_change WHERE operation_id = $1", eventId);
 
-        RegistryEvent[] events = [];
+        JsonElement[] events = [];
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (events.Length == 0)
         {
             // Events are served once they are a second old: every row before them has committed.
             Assert.True(DateTime.UtcNow < deadline, "The death did not appear in /events within 30 s.");
             await Task.Delay(TimeSpan.FromMilliseconds(300));
-            events = (await api.Http.GetFromJsonAsync<RegistryEvent[]>(new Uri($"/events?after={position - 1}&limit=1", UriKind.Relative)))!;
+            events = [.. (await api.Http.GetFromJsonAsync<JsonElement>(new Uri($"/events?after={position - 1}&limit=1", UriKind.Relative))).EnumerateArray()];
         }
 
         var read = Assert.Single(events);
-        Assert.Equal((eventId, RegistryEventKind.Death, person.PersonalIdNumber, "079", position), (read.EventId, read.Kind, read.PersonalIdNumber, read.ProvinceCode, read.Position));
+        Assert.Equal((eventId, "death", person.PersonalIdNumber, "079", position),
+            (read.GetProperty("eventId").GetString(), read.GetProperty("kind").GetString(), read.GetProperty("personalIdNumber").GetString(),
+             read.GetProperty("provinceCode").GetString(), read.GetProperty("position").GetInt64()));
     }
 
     /// <summary>A negative position or a limit out of range is a 400 naming it.</summary>

@@ -156,9 +156,9 @@ public sealed class ApiFixture : RegistryClusterFixture
         var counts = await Task.WhenAll(ProvinceCatalog.All2024.Select(province => ResidentsInAsync(province.Code)));
         return new RegistrySnapshot(
             counts.Sum(),
-            await TestDatabase.ScalarAsync<long>(ConnectionString, "SELECT count(*) FROM orleansstorage"),
+            await TestDatabase.ScalarAsync<long>(ConnectionString, $"SELECT count(*) FROM {TestDatabase.RequestStates}"),
             // Every write of a stored grain state bumps its version, so an update in place shows here too.
-            await TestDatabase.ScalarAsync<long>(ConnectionString, "SELECT coalesce(sum(version), 0)::bigint FROM orleansstorage"),
+            await TestDatabase.ScalarAsync<long>(ConnectionString, $"SELECT coalesce(sum(version), 0)::bigint FROM {TestDatabase.RequestStates}"),
             await TestDatabase.ScalarAsync<long>(ConnectionString, "SELECT count(*) FROM registry.province_resident_change"),
             await TestDatabase.ScalarAsync<long>(ConnectionString, "SELECT coalesce(sum(version), 0)::bigint FROM registry.resident"));
     }

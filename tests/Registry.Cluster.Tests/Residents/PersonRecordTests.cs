@@ -230,7 +230,7 @@ public sealed class PersonRecordTests(PersonRecordClusterFixture fixture) : ICla
 
     // Every stored grain write bumps a row's version, and every count is a ledger row: equal sums mean nothing was written.
     private async Task<(long States, long Versions, long Ledger)> StorageAsync() =>
-        (await TestDatabase.ScalarAsync<long>(fixture.ConnectionString, "SELECT count(*) FROM orleansstorage"),
-         await TestDatabase.ScalarAsync<long>(fixture.ConnectionString, "SELECT coalesce(sum(version), 0)::bigint FROM orleansstorage"),
+        (await TestDatabase.ScalarAsync<long>(fixture.ConnectionString, $"SELECT count(*) FROM {TestDatabase.RequestStates}"),
+         await TestDatabase.ScalarAsync<long>(fixture.ConnectionString, $"SELECT coalesce(sum(version), 0)::bigint FROM {TestDatabase.RequestStates}"),
          await TestDatabase.ScalarAsync<long>(fixture.ConnectionString, "SELECT count(*) FROM registry.province_resident_change"));
 }

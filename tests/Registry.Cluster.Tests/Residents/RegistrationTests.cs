@@ -243,7 +243,7 @@ public sealed class RegistrationTests(RegistrationClusterFixture fixture) : ICla
 
     private async Task<long> ResidentsAsync(string province) => (await _client.Province(province).GetCountsAsync()).Residents;
 
-    private Task<long> StoredStatesAsync() => TestDatabase.ScalarAsync<long>(fixture.ConnectionString, "SELECT count(*) FROM orleansstorage");
+    private Task<long> StoredStatesAsync() => TestDatabase.ScalarAsync<long>(fixture.ConnectionString, $"SELECT count(*) FROM {TestDatabase.RequestStates}");
 
     private Task<long> LedgerRowsAsync() => TestDatabase.ScalarAsync<long>(fixture.ConnectionString, "SELECT count(*) FROM registry.province_resident_change");
 }

@@ -305,8 +305,8 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
 
     // Every stored grain write bumps a row's version, every count is a ledger row, every projection bumps a row's version.
     private async Task<(long States, long Versions, long Ledger, long ReadModel)> StorageAsync() =>
-        (await TestDatabase.ScalarAsync<long>(fixture.ConnectionString, "SELECT count(*) FROM orleansstorage"),
-         await TestDatabase.ScalarAsync<long>(fixture.ConnectionString, "SELECT coalesce(sum(version), 0)::bigint FROM orleansstorage"),
+        (await TestDatabase.ScalarAsync<long>(fixture.ConnectionString, $"SELECT count(*) FROM {TestDatabase.RequestStates}"),
+         await TestDatabase.ScalarAsync<long>(fixture.ConnectionString, $"SELECT coalesce(sum(version), 0)::bigint FROM {TestDatabase.RequestStates}"),
          await TestDatabase.ScalarAsync<long>(fixture.ConnectionString, "SELECT count(*) FROM registry.province_resident_change"),
          await TestDatabase.ScalarAsync<long>(fixture.ConnectionString, "SELECT coalesce(sum(version), 0)::bigint FROM registry.resident"));
 }
