@@ -30,8 +30,15 @@ public sealed partial class ProvinceLedger : IAsyncDisposable
         RETURNING operation_id
         """;
 
+    /// <summary>
+    /// Shard activations reading their sums at once, per silo. A reconciliation or a cold cluster activates hundreds
+    /// of shards together (63 provinces × 8); unbounded, their reads took more connections than PostgreSQL allows.
+    /// </summary>
+    public const int ConcurrentShardReads = 8;
+
     private readonly NpgsqlDataSource _database;
     private readonly GroupCommit<Entry, bool> _writer;
+    private readonly SemaphoreSlim _shardReads = new(ConcurrentShardReads);
 
     /// <summary>Starts the writer.</summary>
     public ProvinceLedger(NpgsqlDataSource database, ILogger<ProvinceLedger> logger)
@@ -50,6 +57,19 @@ public sealed partial class ProvinceLedger : IAsyncDisposable
 
     /// <summary>A shard's counters: the sums of its recorded changes.</summary>
     public async Task<ProvinceCounterTotals> ReadShardAsync(string provinceCode, int shard, CancellationToken cancellationToken = default)
+    {
+        await _shardReads.WaitAsync(cancellationToken);
+        try
+        {
+            return await SumShardAsync(provinceCode, shard, cancellationToken);
+        }
+        finally
+        {
+            _shardReads.Release();
+        }
+    }
+
+    private async Task<ProvinceCounterTotals> SumShardAsync(string provinceCode, int shard, CancellationToken cancellationToken)
     {
         await using var command = _database.CreateCommand(
             """
@@ -77,7 +97,11 @@ public sealed partial class ProvinceLedger : IAsyncDisposable
     }
 
     /// <summary>Writes the changes already accepted and stops.</summary>
-    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.DisposeAsync();
+        _shardReads.Dispose();
+    }
 
     private async Task<bool[]> InsertAsync(IReadOnlyList<Entry> batch)
     {
