@@ -1,88 +1,257 @@
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 using Registry.Contracts.Provinces;
+using Registry.Silo.Storage;
 
 namespace Registry.Unit.Tests.Provinces;
 
-/// <summary>Merger plans read from CSV, checked against the units as they stand, and the units they leave.</summary>
+/// <summary>Reorganisation plans: the real one of 1 July 2025, plans read from CSV, and every bad plan refused naming line and code.</summary>
 public sealed class ReorganisationPlanTests
 {
     private const string Header = "code,name,kind,formed_from\n";
+    private static readonly DateOnly EffectiveOn = new(2030, 1, 1);
 
-    private static readonly DateOnly EffectiveOn = new(2025, 7, 1);
-
-    /// <summary>Resolution 202: 63 units into 34, 29 absorbed codes, and every code of 2024 resolves to one of the 34.</summary>
+    /// <summary>Resolution 202/2025/QH15: 34 units (28 provinces, 6 cities) absorbing 29 of the 63, effective 1 July 2025.</summary>
     [Fact]
-    public void Resolution_202_makes_34_units_and_every_old_code_resolves_to_one()
+    public void The_real_plan_turns_63_units_into_34()
     {
         var plan = ReorganisationPlan.Resolution202;
-        var after = ProvinceUnits.Of2024.Apply(plan).Units!;
 
+        Assert.Equal(("2025-07-01-resolution-202", new DateOnly(2025, 7, 1)), (plan.Id, plan.EffectiveOn));
         Assert.Equal(34, plan.Mergers.Count);
+        Assert.Equal(28, plan.Mergers.Count(merger => merger.Kind == ProvinceKind.Province));
+        Assert.Equal(6, plan.Mergers.Count(merger => merger.Kind == ProvinceKind.City));
+        Assert.Equal(29, plan.AbsorbedCodes.Distinct().Count());
         Assert.Equal(29, plan.AbsorbedCodes.Count());
-        Assert.Equal(34, after.Current.Count);
-        Assert.All(ProvinceCatalog.All2024, unit =>
-        {
-            Assert.True(after.IsCurrent(after.Resolve(unit.Code)!.Code));
-            Assert.Equal(unit.MergedInto2025, after.Resolve(unit.Code)!.Code);
-        });
-        Assert.Equal(("002", "008"), (after.AbsorptionOf("002")!.Code, after.AbsorptionOf("002")!.Into));
-        Assert.Equal("Hồ Chí Minh", after.Resolve("077")!.Name);
+        Assert.Equal(ProvinceCatalog.All2024.Select(unit => unit.Code).Order(), plan.Mergers.SelectMany(merger => merger.FormedFrom).Order());
     }
 
-    /// <summary>The same text parses into the same plan, and a plan written back as CSV parses into itself.</summary>
+    /// <summary>The plan and the 2024 catalog are two views of one grouping: each old unit merges into the same new unit in both.</summary>
+    [Fact]
+    public void The_real_plan_agrees_with_the_2024_catalog()
+    {
+        foreach (var unit in ProvinceCatalog.All2024)
+        {
+            Assert.Equal(unit.MergedInto2025, ReorganisationPlan.Resolution202.MergerOf(unit.Code)?.SurvivingCode);
+        }
+    }
+
+    /// <summary>Names keep their diacritics, in NFC; absorbed codes keep the file's order and exclude the surviving code.</summary>
+    [Fact]
+    public void The_real_plan_keeps_names_and_order()
+    {
+        var hoChiMinh = ReorganisationPlan.Resolution202.MergerOf("074")!;
+
+        Assert.Equal(new UnitMerger("079", "Hồ Chí Minh", ProvinceKind.City, ["074", "077"]), hoChiMinh);
+        Assert.Equal(["025", "026", "017"], ReorganisationPlan.Resolution202.MergerOf("025")!.FormedFrom);
+        Assert.Empty(ReorganisationPlan.Resolution202.MergerOf("001")!.AbsorbedCodes);
+        Assert.All(ReorganisationPlan.Resolution202.Mergers, merger => Assert.True(merger.Name.IsNormalized(NormalizationForm.FormC)));
+    }
+
+    /// <summary>Parsing is deterministic: the same text gives equal plans, and a plan written as CSV reads back as itself.</summary>
     [Fact]
     public void Parsing_is_deterministic_and_round_trips()
     {
-        var csv = ReorganisationPlan.Resolution202.ToCsv();
+        var embedded = EmbeddedPlanText();
 
-        var (first, _) = ReorganisationPlan.Parse("p", EffectiveOn, new StringReader(csv), ProvinceUnits.Of2024.Current);
-        var (second, errors) = ReorganisationPlan.Parse("p", EffectiveOn, new StringReader(csv), ProvinceUnits.Of2024.Current);
+        var first = Parse(embedded, ProvinceUnits.Of2024.Current, ReorganisationPlan.Resolution202Id, new DateOnly(2025, 7, 1));
+        var second = Parse(embedded, ProvinceUnits.Of2024.Current, ReorganisationPlan.Resolution202Id, new DateOnly(2025, 7, 1));
 
-        Assert.Empty(errors);
-        Assert.Equal(first, second);
-        Assert.Equal(ReorganisationPlan.Resolution202.Mergers, first!.Mergers);
+        Assert.Equal(ReorganisationPlan.Resolution202, first.Plan);
+        Assert.Equal(first.Plan, second.Plan);
+        Assert.Equal(first.Plan!.GetHashCode(), second.Plan!.GetHashCode());
+        Assert.Equal(embedded, ReorganisationPlan.Resolution202.ToCsv());
     }
 
-    /// <summary>Each bad plan is refused with an error naming its field and the code concerned; no plan comes back.</summary>
+    /// <summary>Each bad plan is refused with no plan and an error on the right field naming the line and the code concerned.</summary>
     [Theory]
-    [InlineData("cycle", Header + "008,Tuyên Quang,province,008;002\n002,Hà Giang,province,002;008\n", "formed_from", "cycle")]
-    [InlineData("chain", Header + "008,Tuyên Quang,province,008;002\n002,Hà Giang,province,002;010\n", "formed_from", "002")]
-    [InlineData("unknown code", Header + "008,Tuyên Quang,province,008;999\n", "formed_from", "999")]
-    [InlineData("unknown surviving code", Header + "998,Nowhere,province,998;002\n", "code", "998")]
-    [InlineData("merged twice on two lines", Header + "008,Tuyên Quang,province,008;002\n015,Lào Cai,province,015;002\n", "formed_from", "merged twice")]
-    [InlineData("merged twice on one line", Header + "008,Tuyên Quang,province,008;002;002\n", "formed_from", "twice")]
-    [InlineData("own code missing", Header + "008,Tuyên Quang,province,002\n", "formed_from", "008")]
-    [InlineData("bad kind", Header + "008,Tuyên Quang,county,008;002\n", "kind", "county")]
-    [InlineData("empty name", Header + "008, ,province,008;002\n", "name", "008")]
-    [InlineData("bad header", "code;name;kind;formed_from\n008;Tuyên Quang;province;008\n", "header", "code,name,kind,formed_from")]
-    [InlineData("listed twice", Header + "008,Tuyên Quang,province,008;002\n008,Tuyên Quang,province,008\n", "code", "008")]
-    public void A_bad_plan_is_refused_naming_the_problem(string kind, string csv, string field, string mentioned)
+    // A cycle: 008 absorbs 002 while 002 absorbs 008.
+    [InlineData("008,Tuyên Quang,province,008;002\n002,Hà Giang,province,002;008\n", "formed_from",
+        "Line 2, unit 008: 002 cannot be absorbed here: line 3 keeps it as a unit, and the plan makes a cycle (008 absorbs 002 here, 002 absorbs 008 on line 3)")]
+    // A chain in one plan: 008 absorbs 002, which absorbs 006.
+    [InlineData("008,Tuyên Quang,province,008;002\n002,Hà Giang,province,002;006\n", "formed_from",
+        "Line 2, unit 008: 002 cannot be absorbed here: line 3 keeps it as a unit.")]
+    // Absorbing a unit the plan keeps unchanged is the same mistake.
+    [InlineData("008,Tuyên Quang,province,008;002\n002,Hà Giang,province,002\n", "formed_from",
+        "Line 2, unit 008: 002 cannot be absorbed here: line 3 keeps it as a unit.")]
+    [InlineData("008,Tuyên Quang,province,008;099\n", "formed_from", "Line 2, unit 008: 099 is not a province code in use before this plan.")]
+    [InlineData("099,Tỉnh Mới,province,099\n", "code", "Line 2, unit 099: 099 is not a province code in use before this plan.")]
+    [InlineData("008,Tuyên Quang,province,008;002\n019,Thái Nguyên,province,019;006;002\n", "formed_from",
+        "Line 3, unit 019: 002 is merged twice: line 2 already merges it into 008.")]
+    [InlineData("008,Tuyên Quang,province,008;002;002\n", "formed_from", "Line 2, unit 008: 002 appears twice in formed_from")]
+    [InlineData("008,Tuyên Quang,province,008;008\n", "formed_from", "Line 2, unit 008: 008 appears twice in formed_from")]
+    [InlineData("008,Tuyên Quang,province,002\n", "formed_from", "Line 2, unit 008: formed_from must include 008 itself")]
+    [InlineData("008,Tuyên Quang,province,008\n008,Tuyên Quang,province,008;002\n", "code", "Line 3, unit 008: the unit is already listed on line 2")]
+    [InlineData("008,Tuyên Quang,province,008;002\n\n019,Thái Nguyên,province,019;006\n", "line", "Line 3 is empty")]
+    [InlineData("008,Tuyên Quang,province,008;002\n   \n", "line", "Line 3 is empty")]
+    [InlineData("008,Tuyên Quang,008;002\n", "line", "Line 2, unit 008: the line has 3 fields instead of 4")]
+    [InlineData("008,\"Tuyên Quang, tỉnh\",province,008;002\n", "line", "Line 2, unit 008: the line has 5 fields instead of 4")]
+    [InlineData("008,\"Tuyên Quang\",province,008;002\n", "name", "Line 2, unit 008: the name holds a comma or a quotation mark")]
+    [InlineData("008,  ,province,008;002\n", "name", "Line 2, unit 008: the name must not be empty")]
+    [InlineData("008,Tuyên\u200BQuang,province,008;002\n", "name", "Line 2, unit 008: the name contains the control or invisible character U+200B")]
+    [InlineData("008,Tuyên Quang,town,008;002\n", "kind", "Line 2, unit 008: the kind must be province or city, not 'town'.")]
+    [InlineData("008,Tuyên Quang,Province,008;002\n", "kind", "Line 2, unit 008: the kind must be province or city, not 'Province'.")]
+    [InlineData("8,Tuyên Quang,province,8\n", "code", "Line 2: the code '8' is not three digits.")]
+    [InlineData(" 008,Tuyên Quang,province,008\n", "code", "Line 2: the code ' 008' is not three digits.")]
+    [InlineData("008,Tuyên Quang,province,008;2\n", "formed_from", "Line 2, unit 008: '2' in formed_from is not a three-digit code.")]
+    [InlineData("008,Tuyên Quang,province,008;;002\n", "formed_from", "Line 2, unit 008: '' in formed_from is not a three-digit code.")]
+    [InlineData("008,Tuyên Quang,province,\n", "formed_from", "Line 2, unit 008: formed_from is empty")]
+    public void A_bad_plan_is_refused_naming_line_and_code(string lines, string field, string message)
     {
-        var (plan, errors) = ReorganisationPlan.Parse("test-" + kind.Replace(' ', '-'), EffectiveOn, new StringReader(csv), ProvinceUnits.Of2024.Current);
+        var (plan, errors) = Parse(Header + lines);
 
         Assert.Null(plan);
-        Assert.Contains(errors, error => error.Field == field && error.Message.Contains(mentioned, StringComparison.Ordinal));
+        Assert.Contains(errors, error => error.Field == field && error.Message.StartsWith(message, StringComparison.Ordinal));
     }
 
-    /// <summary>A code absorbed by an earlier plan is no longer current: a later plan cannot merge it again.</summary>
+    /// <summary>A cycle through three units is named with every step.</summary>
     [Fact]
-    public void A_code_absorbed_earlier_cannot_be_merged_again()
+    public void A_cycle_through_three_units_is_spelt_out()
     {
-        var first = Parse("first", Header + "008,Tuyên Quang,province,008;002\n");
-        var units = ProvinceUnits.Of2024.Apply(first).Units!;
+        var (plan, errors) = Parse(Header + "008,Tuyên Quang,province,008;002\n002,Hà Giang,province,002;006\n006,Bắc Kạn,province,006;008\n");
 
-        var (again, errors) = ReorganisationPlan.Parse("second", EffectiveOn, new StringReader(Header + "015,Lào Cai,province,015;002\n"), units.Current);
-        var (_, reapplied) = units.Apply(first);
-
-        Assert.Null(again);
-        Assert.Contains(errors, error => error.Message.Contains("002", StringComparison.Ordinal));
-        Assert.Contains(reapplied, error => error.Field == "id");
-        Assert.Equal("008", units.Resolve("002")!.Code);
+        Assert.Null(plan);
+        Assert.Equal(3, errors.Length);
+        Assert.Contains(errors, error => error.Message.StartsWith(
+            "Line 2, unit 008: 002 cannot be absorbed here: line 3 keeps it as a unit, and the plan makes a cycle "
+            + "(008 absorbs 002 here, 002 absorbs 006 on line 3, 006 absorbs 008 on line 4).", StringComparison.Ordinal));
     }
 
-    private static ReorganisationPlan Parse(string id, string csv)
+    /// <summary>A wrong or missing header is refused before any line is read.</summary>
+    [Theory]
+    [InlineData("", "The plan is empty")]
+    [InlineData("code,name,formed_from\n008,Tuyên Quang,008;002\n", "The header must be code,name,kind,formed_from, not 'code,name,formed_from'.")]
+    [InlineData("Code,Name,Kind,Formed_From\n008,Tuyên Quang,province,008;002\n", "The header must be")]
+    public void A_bad_header_is_refused(string csv, string message)
     {
-        var (plan, errors) = ReorganisationPlan.Parse(id, EffectiveOn, new StringReader(csv), ProvinceUnits.Of2024.Current);
+        var (plan, errors) = Parse(csv);
+
+        Assert.Null(plan);
+        var error = Assert.Single(errors);
+        Assert.Equal("header", error.Field);
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A header alone is no plan.</summary>
+    [Fact]
+    public void A_plan_without_units_is_refused()
+    {
+        var (plan, errors) = Parse(Header);
+
+        Assert.Null(plan);
+        Assert.Equal("line", Assert.Single(errors).Field);
+    }
+
+    /// <summary>The id becomes a grain key: 1 to 100 printable ASCII characters without spaces.</summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("plan of 2030")]
+    [InlineData("kế-hoạch")]
+    public void A_bad_id_is_refused(string id)
+    {
+        var (plan, errors) = Parse(Header + "008,Tuyên Quang,province,008;002\n", ProvinceUnits.Of2024.Current, id);
+
+        Assert.Null(plan);
+        Assert.Equal("id", Assert.Single(errors).Field);
+    }
+
+    /// <summary>A code absorbed by an earlier plan is no longer a unit: a later plan cannot name it.</summary>
+    [Fact]
+    public void A_code_absorbed_by_an_earlier_plan_is_refused()
+    {
+        var after2025 = ProvinceUnits.After([ReorganisationPlan.Resolution202]);
+
+        var (plan, errors) = Parse(Header + "008,Tuyên Quang,province,008;002\n", after2025.Current);
+
+        Assert.Null(plan);
+        var error = Assert.Single(errors);
+        Assert.Equal(("formed_from", "Line 2, unit 008: 002 is no longer in use: an earlier reorganisation absorbed it."), (error.Field, error.Message));
+    }
+
+    /// <summary>Every error of a plan is reported at once, so that the file can be fixed in one go.</summary>
+    [Fact]
+    public void Every_error_is_reported_at_once()
+    {
+        var (plan, errors) = Parse(Header + "008,,town,008;099\n019,Thái Nguyên,province,019;006\n019,Thái Nguyên,province,019\n");
+
+        Assert.Null(plan);
+        Assert.Equal(["name", "kind", "code", "formed_from"], errors.Select(error => error.Field));
+    }
+
+    /// <summary>
+    /// A current unit the plan does not name stays as it is; a line with its own code alone renames it. Names are
+    /// stored NFC and trimmed; CRLF line ends and a byte order mark are accepted.
+    /// </summary>
+    [Fact]
+    public void A_partial_plan_with_decomposed_names_and_CRLF_is_read()
+    {
+        var csv = "\uFEFF" + Header.Replace("\n", "\r\n", StringComparison.Ordinal)
+            + " Tuyên Quang ".Normalize(NormalizationForm.FormD).Insert(0, "008,") + ",province,008;002\r\n"
+            + "046,Huế,city,046\r\n";
+
+        var (plan, errors) = Parse(csv);
+
         Assert.Empty(errors);
-        return plan!;
+        Assert.Equal(
+            [new UnitMerger("008", "Tuyên Quang", ProvinceKind.Province, ["002"]), new UnitMerger("046", "Huế", ProvinceKind.City, [])],
+            plan!.Mergers);
+        Assert.Equal(("test-plan", EffectiveOn), (plan.Id, plan.EffectiveOn));
+    }
+
+    /// <summary>A plan built in code passes the same checks, its line numbers those of its CSV.</summary>
+    [Fact]
+    public void A_plan_built_in_code_is_checked_like_a_parsed_one()
+    {
+        var plan = new ReorganisationPlan("built", EffectiveOn,
+        [
+            new UnitMerger("008", "Tuyên Quang", ProvinceKind.Province, ["008", "002"]),
+            new UnitMerger("019", "Thái Nguyên".Normalize(NormalizationForm.FormD), ProvinceKind.Province, ["006"]),
+            new UnitMerger("020", "Lạng Sơn", (ProvinceKind)7, []),
+        ]);
+
+        var errors = plan.Check(ProvinceUnits.Of2024.Current);
+
+        Assert.Equal(
+        [
+            ("name", "Line 3, unit 019: the name must be trimmed and in NFC."),
+            ("kind", "Line 4, unit 020: the kind 7 is neither province nor city."),
+            ("formed_from", "Line 2, unit 008: 008 appears twice in formed_from; a unit is merged once."),
+        ], errors.Select(error => (error.Field, error.Message)));
+        Assert.Empty(ReorganisationPlan.Resolution202.Check(ProvinceUnits.Of2024.Current));
+    }
+
+    /// <summary>A plan crosses grains and is stored: it survives the Orleans serializer and the grain-state JSON unchanged.</summary>
+    [Fact]
+    public void A_plan_round_trips_through_Orleans_and_stored_JSON()
+    {
+        var plan = ReorganisationPlan.Resolution202;
+        using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+        var serializer = services.GetRequiredService<Serializer>();
+        var storage = new JsonGrainStateSerializer();
+
+        var overTheWire = serializer.Deserialize<ReorganisationPlan>(serializer.SerializeToArray(plan));
+        var stored = storage.Serialize(plan);
+        var fromStorage = storage.Deserialize<ReorganisationPlan>(stored);
+
+        Assert.Equal(plan, overTheWire);
+        Assert.Equal(plan, fromStorage);
+        var json = stored.ToString();
+        Assert.Contains("\"kind\":\"city\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("formedFrom", json, StringComparison.Ordinal);
+    }
+
+    private static (ReorganisationPlan? Plan, Registry.Contracts.Residents.FieldError[] Errors) Parse(
+        string csv, IReadOnlySet<string>? currentCodes = null, string id = "test-plan", DateOnly? effectiveOn = null)
+    {
+        using var reader = new StringReader(csv);
+        return ReorganisationPlan.Parse(id, effectiveOn ?? EffectiveOn, reader, currentCodes ?? ProvinceUnits.Of2024.Current);
+    }
+
+    private static string EmbeddedPlanText()
+    {
+        using var stream = typeof(ReorganisationPlan).Assembly.GetManifestResourceStream("Registry.Contracts.Provinces.provinces-2025.csv")!;
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
     }
 }
