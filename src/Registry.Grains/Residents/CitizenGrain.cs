@@ -541,15 +541,28 @@ public sealed partial class CitizenGrain(
 
     private async Task StoreAsync(CitizenState next)
     {
-        _doneNotStored = false;
         if (next.HasUnfinishedWork && (next.Version != State.Version || !State.HasUnfinishedWork))
         {
             // Registered before the state that owes the work is stored: if this silo dies right after, the sweep finds the person.
             await unfinished.MarkAsync(Number, next.Version);
         }
 
+        var previous = (State: state.State, DoneNotStored: _doneNotStored);
+        _doneNotStored = false;
         state.State = next.Version != State.Version ? next with { ChangedAt = time.GetUtcNow() } : next;
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Whether the write landed is unknown (a connection can break after the commit). Kept in memory, the change
+            // would look done to a repeated request and its effects would run on a state storage may not hold; so this
+            // activation goes and the next call reads what storage holds.
+            (state.State, _doneNotStored) = previous;
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     // Every effect is idempotent (operation ids at the province, versions in the read model), so running one twice

@@ -1,6 +1,9 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Registry.Contracts;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
+using Registry.Grains.Resumption;
 
 namespace Registry.Grains.Residents;
 
@@ -17,11 +20,19 @@ public sealed record HouseholdRelocationState
 /// <summary>
 /// A household's move (see <see cref="IHouseholdRelocationGrain"/>). Every member's move has its own relocation id
 /// derived from the request's key, so a request repeated after a crash moves nobody twice and finds where it stopped.
+/// A reminder, registered before the request is stored and removed once its outcome is, finishes a move that a crash
+/// or a failed member call interrupted even when nobody repeats the request: a household is never left half-moved.
 /// </summary>
-public sealed class HouseholdRelocationGrain(
-    [PersistentState(RegistryStorage.HouseholdRelocationState, RegistryStorage.Name)] IPersistentState<HouseholdRelocationState> state)
-    : Grain, IHouseholdRelocationGrain
+public sealed partial class HouseholdRelocationGrain(
+    [PersistentState(RegistryStorage.HouseholdRelocationState, RegistryStorage.Name)] IPersistentState<HouseholdRelocationState> state,
+    IOptions<UnfinishedWorkOptions> options,
+    ILogger<HouseholdRelocationGrain> logger)
+    : Grain, IHouseholdRelocationGrain, IRemindable
 {
+    private const string ReminderName = "finish";
+
+    private IGrainReminder? _reminder;
+
     /// <inheritdoc />
     public async Task<HouseholdOutcome> RelocateAsync(RelocateHousehold command)
     {
@@ -49,6 +60,8 @@ public sealed class HouseholdRelocationGrain(
             return new HouseholdRefused([.. command.Members.Select((member, i) => new HouseholdMemberResult(member, checks[i] as ChangeRefused, MovedBack: false))]);
         }
 
+        // The reminder exists before the request is stored, so no stored request is ever without one.
+        _reminder = await this.RegisterOrUpdateReminder(ReminderName, options.Value.SweepPeriod, options.Value.SweepPeriod);
         state.State = new HouseholdRelocationState { Command = command };
         await state.WriteStateAsync();
         return await MoveAllAsync(command);
@@ -56,6 +69,24 @@ public sealed class HouseholdRelocationGrain(
 
     /// <inheritdoc />
     public Task<HouseholdOutcome?> GetOutcomeAsync() => Task.FromResult(state.State.Outcome);
+
+    /// <inheritdoc />
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ReminderName)
+        {
+            return;
+        }
+
+        if (state.State is { Command: { } command, Outcome: null })
+        {
+            await MoveAllAsync(command);
+            return;
+        }
+
+        // Finished, or the request was never stored (a crash right after the reminder was registered).
+        await ForgetReminderAsync();
+    }
 
     private async Task<HouseholdOutcome> MoveAllAsync(RelocateHousehold command)
     {
@@ -75,7 +106,29 @@ public sealed class HouseholdRelocationGrain(
 
         state.State = state.State with { Outcome = outcome };
         await state.WriteStateAsync();
+        try
+        {
+            await ForgetReminderAsync();
+        }
+#pragma warning disable CA1031 // The outcome is stored: the caller gets it, and the reminder's next tick finds it and removes itself.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogReminderKept(logger, exception, this.GetPrimaryKeyString());
+        }
+
         return outcome;
+    }
+
+    private async Task ForgetReminderAsync()
+    {
+        // After a reactivation the handle is gone; the reminder service still has it.
+        if ((_reminder ?? await this.GetReminder(ReminderName)) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _reminder = null;
     }
 
     private static Relocate Move(RelocateHousehold command, PersonalIdNumber member) =>
@@ -91,4 +144,7 @@ public sealed class HouseholdRelocationGrain(
             : null);
         return errors.Any ? new HouseholdInvalid(RefusalKind.Invalid, errors.ToArray()) : null;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Household move {Key} is finished but its reminder could not be removed yet")]
+    private static partial void LogReminderKept(ILogger logger, Exception exception, string key);
 }

@@ -190,6 +190,31 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
         await AssertNoDriftAsync();
     }
 
+    /// <summary>
+    /// A relocation whose state write failed (connection lost) is not taken for done: nothing was counted, and the
+    /// same request again moves the person, stores the move and counts it once.
+    /// </summary>
+    [Fact]
+    public async Task A_relocation_whose_write_failed_is_not_taken_for_done()
+    {
+        var person = await RegisterAsync("001");
+        var (hanoi, danang) = (await CountsAsync("001"), await CountsAsync("048"));
+        var move = Move("048", "20194", "9 Bạch Đằng");
+
+        await FailingStateWriteOfAsync(person.PersonalIdNumber, () => _client.Citizen(person.PersonalIdNumber).RelocateAsync(move));
+        var countedAfterFailure = ((await CountsAsync("001")).Residents, (await CountsAsync("048")).Residents);
+        var moved = Assert.IsType<Changed>(await _client.Citizen(person.PersonalIdNumber).RelocateAsync(move));
+
+        Assert.Equal((hanoi.Residents, danang.Residents), countedAfterFailure);
+        Assert.False(moved.Replayed);
+        Assert.Equal("048", moved.Resident.PermanentResidenceProvince);
+        Assert.Equal(1, await TestDatabase.ScalarAsync<long>(fixture.ConnectionString,
+            "SELECT count(*) FROM orleansstorage WHERE graintypestring = $1 AND convert_from(payloadbinary, 'UTF8') LIKE $2",
+            RegistryStorage.CitizenState, $"%\"permanentAddress\":\"9 Bạch Đằng\"%"));
+        Assert.Equal((hanoi.Residents - 1, danang.Residents + 1), ((await CountsAsync("001")).Residents, (await CountsAsync("048")).Residents));
+        await AssertNoDriftAsync();
+    }
+
     /// <summary>Many people moving concurrently between the same few provinces: afterwards every counter equals the read model.</summary>
     [Fact]
     public async Task After_many_concurrent_moves_the_counters_agree_with_the_read_model()
@@ -226,6 +251,7 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
         Assert.Equal((RefusalKind.Conflict, "householdRelocationId"), (reused.Kind, reused.Errors.Single().Field));
         Assert.Equal(storage, await StorageAsync());
         Assert.Equal((hanoi.Residents - 3, hcmc.Residents + 3), ((await CountsAsync("001")).Residents, (await CountsAsync("079")).Residents));
+        Assert.Equal(0, await RemindersOfAsync(command));
     }
 
     /// <summary>A household with a member who cannot move (here: dead) moves nobody, and says so member by member.</summary>
@@ -244,6 +270,35 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
         Assert.Equal(RefusalKind.Conflict, refused.Members[1].Refusal!.Kind);
         Assert.All(refused.Members, member => Assert.False(member.MovedBack));
         Assert.Equal(storage, await StorageAsync());
+    }
+
+    /// <summary>
+    /// A household move that fails half-way (one member's state write breaks: its PostgreSQL connection is terminated
+    /// while the write waits on a row lock) is finished by the household's reminder without anybody repeating the
+    /// request: every member ends up moved, the outcome is stored, and the counters agree with the read model.
+    /// </summary>
+    [Fact]
+    public async Task A_household_move_that_failed_half_way_is_finished_without_a_repeat()
+    {
+        var members = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => RegisterAsync("001")));
+        var (hanoi, hcmc) = (await CountsAsync("001"), await CountsAsync("079"));
+        var command = Household([.. members.Select(member => member.PersonalIdNumber)], "079", "26734");
+        var household = _client.HouseholdRelocation(command.HouseholdRelocationId);
+
+        await FailingStateWriteOfAsync(members[2].PersonalIdNumber, () => household.RelocateAsync(command));
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await household.GetOutcomeAsync() is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+
+        var moved = Assert.IsType<HouseholdMoved>(await household.GetOutcomeAsync());
+        Assert.Equal(command.Members, moved.Members.Select(member => member.Resident.PersonalIdNumber));
+        Assert.All(moved.Members, member => Assert.Equal("079", member.Resident.PermanentResidenceProvince));
+        Assert.Equal((hanoi.Residents - 3, hcmc.Residents + 3), ((await CountsAsync("001")).Residents, (await CountsAsync("079")).Residents));
+        Assert.Equal(0, await RemindersOfAsync(command));
+        await AssertNoDriftAsync();
     }
 
     /// <summary>
@@ -283,6 +338,52 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
         var census = await new ResidentCensus(source).CountByProvinceAsync();
         var counted = await Task.WhenAll(ProvinceCatalog.All2024.Select(province => _client.Province(province.Code).GetCountsAsync()));
         Assert.All(counted, counts => Assert.Equal((counts.ProvinceCode, census.GetValueOrDefault(counts.ProvinceCode)), (counts.ProvinceCode, counts.Residents)));
+    }
+
+    // A household move's reminder lives only while its outcome is not stored.
+    private Task<long> RemindersOfAsync(RelocateHousehold command) =>
+        TestDatabase.ScalarAsync<long>(fixture.ConnectionString,
+            "SELECT count(*) FROM orleansreminderstable WHERE grainid LIKE '%/household:' || $1", command.HouseholdRelocationId);
+
+    // Runs the call while the person's stored state is locked, and breaks the connection of the state write that waits
+    // on the lock: the write fails the way a lost connection makes it fail, and the call with it.
+    private async Task FailingStateWriteOfAsync(PersonalIdNumber person, Func<Task> call)
+    {
+        await using var blocker = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
+        await blocker.OpenAsync();
+        await using var transaction = await blocker.BeginTransactionAsync();
+        await using (var lockRow = new Npgsql.NpgsqlCommand(
+            "SELECT 1 FROM orleansstorage WHERE graintypestring = $1 AND convert_from(payloadbinary, 'UTF8') LIKE $2 FOR UPDATE", blocker, transaction))
+        {
+            // A numeric key is stored as numbers, not text: the person's row is found by its payload.
+            lockRow.Parameters.Add(new Npgsql.NpgsqlParameter { Value = RegistryStorage.CitizenState });
+            lockRow.Parameters.Add(new Npgsql.NpgsqlParameter { Value = $"{{\"resident\":{{\"personalIdNumber\":\"{person.Value}\"%" });
+            Assert.Equal(1, await lockRow.ExecuteScalarAsync());
+        }
+
+        var calling = call();
+        var waiter = await WaitForLockWaiterAsync(blocker.ProcessID);
+        await TestDatabase.ScalarAsync<bool>(fixture.ConnectionString, "SELECT pg_terminate_backend($1)", waiter);
+        await Assert.ThrowsAnyAsync<Exception>(() => calling);
+        await transaction.RollbackAsync();
+    }
+
+    // The backend (not the blocker itself) that waits on a lock the blocker holds: the state write.
+    private async Task<int> WaitForLockWaiterAsync(int blocker)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var waiter = await TestDatabase.ScalarAsync<object>(fixture.ConnectionString,
+                "SELECT coalesce(min(pid), 0) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))", blocker);
+            if (waiter is int pid && pid != 0)
+            {
+                return pid;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "No state write waited on the locked member within 30 s.");
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
     }
 
     private async Task DeactivateAllAsync() =>
