@@ -91,20 +91,16 @@ public sealed partial class IdNumberAllocatorGrain(
             throw new IdNumberPrefixExhaustedException(_prefix.Value);
         }
 
-        state.State = new AllocatorState(
-            _permutationKey,
-            Math.Min(current.LeasedUpTo + LeaseSize, PersonalIdNumber.SerialsPerPrefix));
         try
         {
-            await state.WriteStateAsync();
+            // A lease not known to be durable is never handed out: the activation starts over from what storage holds.
+            await state.StoreOrReloadAsync(this, new AllocatorState(
+                _permutationKey,
+                Math.Min(current.LeasedUpTo + LeaseSize, PersonalIdNumber.SerialsPerPrefix)));
         }
         catch (Exception ex)
         {
-            // The lease is not known to be durable, so none of it may be handed out. If the write did land, or
-            // another activation wrote first, the etag is now stale: start over from what storage holds.
-            state.State = current;
             LogLeaseFailed(logger, ex, _prefix.Value);
-            DeactivateOnIdle();
             throw;
         }
     }

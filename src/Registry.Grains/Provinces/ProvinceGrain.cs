@@ -45,11 +45,10 @@ public sealed class ProvinceGrain(
             return null;
         }
 
-        state.State = state.State with
+        await state.StoreOrReloadAsync(this, state.State with
         {
             Communes = new Dictionary<string, Commune>(state.State.Communes, StringComparer.Ordinal) { [commune.Code] = normalised },
-        };
-        await state.WriteStateAsync();
+        });
         return null;
     }
 
@@ -76,8 +75,7 @@ public sealed class ProvinceGrain(
         ArgumentNullException.ThrowIfNull(absorption);
         if (state.State.AbsorbedBy is null)
         {
-            state.State = state.State with { AbsorbedBy = absorption };
-            await state.WriteStateAsync();
+            await state.StoreOrReloadAsync(this, state.State with { AbsorbedBy = absorption });
         }
 
         return await GetCommunesAsync();

@@ -32,8 +32,7 @@ public sealed class ProvinceUnitsGrain(
             return new ReorganisationRefused(errors);
         }
 
-        state.State = state.State with { Plans = [.. state.State.Plans, plan] };
-        await state.WriteStateAsync();
+        await state.StoreOrReloadAsync(this, state.State with { Plans = [.. state.State.Plans, plan] });
         return null;
     }
 

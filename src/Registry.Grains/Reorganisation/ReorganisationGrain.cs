@@ -86,14 +86,13 @@ public sealed partial class ReorganisationGrain(
             return refused;
         }
 
-        state.State = new ReorganisationState
+        await state.StoreOrReloadAsync(this, new ReorganisationState
         {
             Plan = plan,
             StartedBy = actor,
             Status = ReorganisationStatus.Scheduled,
             Provinces = [.. plan.Mergers.SelectMany(merger => merger.AbsorbedCodes.Select(code => new AbsorbedProvinceRun(code, merger.SurvivingCode, false, null, 0, 0, false)))],
-        };
-        await state.WriteStateAsync();
+        });
         await ContinueAsync();
         return new ReorganisationStarted(Progress());
     }

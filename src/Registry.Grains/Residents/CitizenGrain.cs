@@ -547,22 +547,8 @@ public sealed partial class CitizenGrain(
             await unfinished.MarkAsync(Number, next.Version);
         }
 
-        var previous = (State: state.State, DoneNotStored: _doneNotStored);
+        await state.StoreOrReloadAsync(this, next.Version != State.Version ? next with { ChangedAt = time.GetUtcNow() } : next);
         _doneNotStored = false;
-        state.State = next.Version != State.Version ? next with { ChangedAt = time.GetUtcNow() } : next;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // Whether the write landed is unknown (a connection can break after the commit). Kept in memory, the change
-            // would look done to a repeated request and its effects would run on a state storage may not hold; so this
-            // activation goes and the next call reads what storage holds.
-            (state.State, _doneNotStored) = previous;
-            DeactivateOnIdle();
-            throw;
-        }
     }
 
     // Every effect is idempotent (operation ids at the province, versions in the read model), so running one twice

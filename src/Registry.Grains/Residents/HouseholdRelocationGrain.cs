@@ -62,8 +62,7 @@ public sealed partial class HouseholdRelocationGrain(
 
         // The reminder exists before the request is stored, so no stored request is ever without one.
         _reminder = await this.RegisterOrUpdateReminder(ReminderName, options.Value.SweepPeriod, options.Value.SweepPeriod);
-        state.State = new HouseholdRelocationState { Command = command };
-        await state.WriteStateAsync();
+        await state.StoreOrReloadAsync(this, new HouseholdRelocationState { Command = command });
         return await MoveAllAsync(command);
     }
 
@@ -104,8 +103,7 @@ public sealed partial class HouseholdRelocationGrain(
             outcome = new HouseholdRefused([.. command.Members.Select((member, i) => new HouseholdMemberResult(member, outcomes[i] as ChangeRefused, movedBack[i]))]);
         }
 
-        state.State = state.State with { Outcome = outcome };
-        await state.WriteStateAsync();
+        await state.StoreOrReloadAsync(this, state.State with { Outcome = outcome });
         try
         {
             await ForgetReminderAsync();

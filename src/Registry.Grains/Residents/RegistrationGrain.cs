@@ -144,7 +144,8 @@ public sealed class RegistrationGrain(
             Family = request.Family,
             PermanentAddress = request.PermanentAddress,
         };
-        state.State = new RegistrationState(request, resident);
-        await state.WriteStateAsync();
+        // Only a stored intent may be acted on: a retry acting on an unstored one would, after a reactivation, allocate
+        // a second number for the same person.
+        await state.StoreOrReloadAsync(this, new RegistrationState(request, resident));
     }
 }
