@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.TestingHost;
+using Registry.Contracts.Events;
 using Registry.ServiceDefaults;
 using Registry.Silo.Hosting;
 using Xunit;
@@ -43,6 +44,8 @@ public static class RegistryTestCluster
             ["UnfinishedWork:SweepPeriod"] = "00:00:02",
             ["UnfinishedWork:GracePeriod"] = "00:00:01",
             ["Reorganisation:ReminderPeriod"] = "00:00:03",
+            // Events a killed silo had taken from the stream's queue are offered again after seconds, not the minute.
+            [$"{EventStreamHosting.Section}:VisibilityTimeout"] = "00:00:05",
         }));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
@@ -85,12 +88,20 @@ public static class RegistryTestCluster
 
     private sealed class ClientConfigurator : IClientBuilderConfigurator
     {
+        // The client subscribes to the registry's events, so it names the silos' stream provider with the same provider
+        // type (ADO.NET, on the same database it finds gateways in) and the default of one queue, as silos have.
         public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
-            clientBuilder.AddMemoryStreams(Registry.Contracts.Events.RegistryEvent.StreamProvider).UseAdoNetClustering(options =>
-            {
-                options.Invariant = RegistryDatabase.Invariant;
-                options.ConnectionString = RegistryDatabase.ConnectionString(configuration);
-            });
+            clientBuilder
+                .AddAdoNetStreams(RegistryEvent.StreamProvider, options =>
+                {
+                    options.Invariant = RegistryDatabase.Invariant;
+                    options.ConnectionString = RegistryDatabase.ConnectionString(configuration);
+                })
+                .UseAdoNetClustering(options =>
+                {
+                    options.Invariant = RegistryDatabase.Invariant;
+                    options.ConnectionString = RegistryDatabase.ConnectionString(configuration);
+                });
     }
 }
 

@@ -12,8 +12,9 @@ public static class TestDatabase
 {
     /// <summary>
     /// The stored grain states that requests write, for "nothing changed" checks: every row of <c>orleansstorage</c> but
-    /// those of the event stream (the publisher's position, the stream's subscriptions), which change whenever the
-    /// ledger grows, whatever a test does.
+    /// those of the event stream (the publisher's position, the stream's subscriptions and producers), which change
+    /// whenever the ledger grows, whatever a test does. The stream's queue rows live in tables of their own
+    /// (<c>orleansstreammessage</c>, <c>orleansstreamdeadletter</c>, <c>orleansstreamcontrol</c>), never counted here.
     /// </summary>
     public const string RequestStates = "orleansstorage WHERE graintypestring NOT IN ('eventPublisher', 'PubSubRendezvousGrain')";
 

@@ -2,7 +2,6 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Registry.Grains;
-using Registry.Contracts.Events;
 using Registry.Grains.Batches;
 using Registry.Grains.Events;
 using Registry.Grains.Provinces;
@@ -74,10 +73,10 @@ public static class RegistrySiloHosting
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.AddSingleton<ProvinceLedger>();
         silo.Services.AddSingleton<UnfinishedWork>();
-        // Events for subscribers: memory streams carry them between grains and clients; their source is the durable
-        // province ledger, which the publisher re-reads from its stored position, and the subscriptions are stored in
-        // PostgreSQL (Orleans' own serializer: the pub-sub state is Orleans' type, not ours).
-        silo.AddMemoryStreams(RegistryEvent.StreamProvider);
+        // Events for subscribers: read from the province ledger by the publisher, queued durably in PostgreSQL by the
+        // ADO.NET stream provider, delivered to subscribers whose subscriptions are stored in PostgreSQL too (Orleans'
+        // own serializer: the pub-sub state is Orleans' type, not ours).
+        silo.AddRegistryEventStream(connectionString);
         silo.AddAdoNetGrainStorage("PubSubStore", options =>
         {
             options.Invariant = RegistryDatabase.Invariant;

@@ -6,7 +6,7 @@ namespace Registry.Cluster.Tests.Schema;
 /// <summary>The schema is applied by versioned migrations, safely repeatable, and holds every query the providers need.</summary>
 public sealed class MigrationTests
 {
-    /// <summary>Every key the 10.4.2 clustering, persistence and reminder providers look up by name.</summary>
+    /// <summary>Every key the 10.4.2 clustering, persistence, reminder and (10.4.2-alpha.1) stream providers look up by name.</summary>
     public static readonly string[] ProviderQueryKeys =
     [
         "InsertMembershipVersionKey", "MembershipReadAllKey", "MembershipReadRowKey", "InsertMembershipKey",
@@ -15,6 +15,8 @@ public sealed class MigrationTests
         "ReadFromStorageKey", "WriteToStorageKey", "ClearStorageKey", "DeleteStorageKey",
         "UpsertReminderRowKey", "ReadReminderRowsKey", "ReadReminderRowKey", "ReadRangeRows1Key",
         "ReadRangeRows2Key", "DeleteReminderRowKey", "DeleteReminderRowsKey",
+        "QueueStreamMessageKey", "GetStreamMessagesKey", "ConfirmStreamMessagesKey", "FailStreamMessageKey",
+        "EvictStreamMessagesKey", "EvictStreamDeadLettersKey",
     ];
 
     /// <summary>An empty database gets every migration; a second run applies nothing and changes nothing.</summary>
