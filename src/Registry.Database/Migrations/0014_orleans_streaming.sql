@@ -60,29 +60,18 @@ CREATE TABLE IF NOT EXISTS orleansstreamcontrol
     PRIMARY KEY (serviceid, providerid, queueid)
 );
 
--- Moves up to p_maxcount rows of a queue to the dead letters: those handed out p_maxattempts times and not confirmed
--- within their last visibility timeout, and those past their expiry whose current attempt is over. Returns how many.
-CREATE OR REPLACE FUNCTION orleans_stream_evict_messages(
-    p_serviceid text, p_providerid text, p_queueid text,
-    p_maxcount integer, p_maxattempts integer, p_removaltimeout integer)
+-- Moves rows of a queue to the dead letters, kept there p_removaltimeout seconds. Returns how many. The one way a row
+-- dies: the eviction of a poll and a delivery given up on both come here.
+CREATE OR REPLACE FUNCTION orleans_stream_bury(
+    p_serviceid text, p_providerid text, p_queueid text, p_messageids bigint[], p_removaltimeout integer)
     RETURNS integer
     LANGUAGE sql
 AS $fn$
-    WITH doomed AS (
-        SELECT messageid
-          FROM orleansstreammessage
+    WITH removed AS (
+        DELETE FROM orleansstreammessage
          WHERE serviceid = p_serviceid AND providerid = p_providerid AND queueid = p_queueid
-           AND visibleon <= now()
-           AND (dequeued >= p_maxattempts OR expireson <= now())
-         ORDER BY messageid
-         LIMIT p_maxcount
-           FOR UPDATE SKIP LOCKED),
-    removed AS (
-        DELETE FROM orleansstreammessage AS m
-         USING doomed AS d
-         WHERE m.serviceid = p_serviceid AND m.providerid = p_providerid AND m.queueid = p_queueid
-           AND m.messageid = d.messageid
-        RETURNING m.*),
+           AND messageid = ANY (p_messageids)
+        RETURNING *),
     buried AS (
         INSERT INTO orleansstreamdeadletter
             (serviceid, providerid, queueid, messageid, dequeued, visibleon, expireson, createdon, modifiedon,
@@ -93,6 +82,25 @@ AS $fn$
         ON CONFLICT (serviceid, providerid, queueid, messageid) DO NOTHING
         RETURNING 1)
     SELECT count(*)::integer FROM buried;
+$fn$;
+
+-- Moves up to p_maxcount rows of a queue to the dead letters: those handed out p_maxattempts times and not confirmed
+-- within their last visibility timeout, and those past their expiry whose current attempt is over. Returns how many.
+CREATE OR REPLACE FUNCTION orleans_stream_evict_messages(
+    p_serviceid text, p_providerid text, p_queueid text,
+    p_maxcount integer, p_maxattempts integer, p_removaltimeout integer)
+    RETURNS integer
+    LANGUAGE sql
+AS $fn$
+    SELECT orleans_stream_bury(p_serviceid, p_providerid, p_queueid, ARRAY(
+        SELECT messageid
+          FROM orleansstreammessage
+         WHERE serviceid = p_serviceid AND providerid = p_providerid AND queueid = p_queueid
+           AND visibleon <= now()
+           AND (dequeued >= p_maxattempts OR expireson <= now())
+         ORDER BY messageid
+         LIMIT p_maxcount
+           FOR UPDATE SKIP LOCKED), p_removaltimeout);
 $fn$;
 
 -- Deletes up to p_maxcount dead letters of a queue whose retention is over. Returns how many.
@@ -215,18 +223,7 @@ BEGIN
         RETURN;
     END IF;
 
-    WITH removed AS (
-        DELETE FROM orleansstreammessage
-         WHERE serviceid = p_serviceid AND providerid = p_providerid AND queueid = p_queueid
-           AND messageid = p_messageid
-        RETURNING *)
-    INSERT INTO orleansstreamdeadletter
-        (serviceid, providerid, queueid, messageid, dequeued, visibleon, expireson, createdon, modifiedon,
-         deadon, removeon, payload)
-    SELECT serviceid, providerid, queueid, messageid, dequeued, visibleon, expireson, createdon, modifiedon,
-           now(), now() + p_removaltimeout * interval '1 second', payload
-      FROM removed
-    ON CONFLICT (serviceid, providerid, queueid, messageid) DO NOTHING;
+    PERFORM orleans_stream_bury(p_serviceid, p_providerid, p_queueid, ARRAY[p_messageid], p_removaltimeout);
 END;
 $fn$;
 

@@ -6,7 +6,7 @@ public sealed class UnfinishedWorkOptions
     /// <summary>Configuration section.</summary>
     public const string Section = "UnfinishedWork";
 
-    /// <summary>How often the sweep runs (its reminder's period).</summary>
+    /// <summary>How often the sweep runs (its reminder's period); also the period of a household move's reminder.</summary>
     public TimeSpan SweepPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
