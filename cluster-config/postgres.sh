@@ -156,12 +156,12 @@ migrate() {
         log "migrations skipped (REGISTRY_PG_MIGRATE=0)"
         return
     fi
-    local project="$REGISTRY_ROOT/src/Registry.Database/Registry.Database.csproj"
-    local dll="$REGISTRY_ROOT/src/Registry.Database/bin/Release/net10.0/Registry.Database.dll"
-    if [[ ! -f "$dll" ]]; then
-        log "building Registry.Database (no Release build found)"
-        dotnet build "$project" -c Release -v quiet >&2
-    fi
+    # Always build (incrementally: a no-op when nothing changed): the migrations are embedded in the build, so a
+    # build left from before a pull would apply the old set and report the schema up to date.
+    local project="$REGISTRY_ROOT/src/Registry.Admin/Registry.Admin.csproj"
+    local dll="$REGISTRY_ROOT/src/Registry.Admin/bin/Release/net10.0/Registry.Admin.dll"
+    log "building Registry.Admin (Release) to apply this checkout's migrations"
+    dotnet build "$project" -c Release -v quiet -nologo >&2 || die "building $project failed; no migration applied"
     log "applying schema migrations to $PG_DB"
     # Schema changes are a deliberate step run here, never hidden in silo start-up.
     dotnet "$dll" migrate --connection "$CS"

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Registry.Database;
+using Registry.Database.Schema;
 
 namespace Registry.TestSupport;
 

@@ -1,5 +1,5 @@
 using Npgsql;
-using Registry.Database;
+using Registry.Database.Schema;
 
 namespace Registry.TestSupport;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
+using Registry.Database.Residents;
 using Registry.LoadTests.Running;
-using Registry.ReadModel.Residents;
 
 namespace Registry.LoadTests.Scenarios;
 

@@ -7,8 +7,8 @@ using Registry.Contracts;
 using Registry.Contracts.Access;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
+using Registry.Database.Residents;
 using Registry.LoadTests.Running;
-using Registry.ReadModel.Residents;
 using ContractId = Registry.Contracts.Identity.PersonalIdNumber;
 
 namespace Registry.LoadTests.Scenarios;

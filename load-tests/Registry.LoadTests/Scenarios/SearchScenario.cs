@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Npgsql;
 using Registry.Contracts.Residents;
+using Registry.Database.Residents;
 using Registry.LoadTests.Running;
-using Registry.ReadModel.Residents;
 
 namespace Registry.LoadTests.Scenarios;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Registry.Batches;
+using Registry.Database.Batches;
 
 namespace Registry.Api.Batches;
 

@@ -1,7 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Npgsql;
-using Registry.ServiceDefaults;
 
 namespace Registry.Api.Batches;
 
@@ -34,14 +31,10 @@ public sealed class BatchUploadOptions
 /// <summary>What the batch endpoints need from the host.</summary>
 public static class BatchesHosting
 {
-    /// <summary>Registers the batch store (on the API's PostgreSQL data source) and the upload bounds.</summary>
+    /// <summary>Registers the upload bounds; the batch store comes with the registry's database.</summary>
     public static WebApplicationBuilder AddRegistryBatches(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var connectionString = RegistryDatabase.ConnectionString(builder.Configuration);
-        // The read model registers the same data source; one pool for both whichever is added first.
-        builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-        builder.Services.AddSingleton<BatchStore>();
         builder.Services.AddOptions<BatchUploadOptions>().BindConfiguration(BatchUploadOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         return builder;
     }

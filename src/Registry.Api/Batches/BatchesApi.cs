@@ -13,6 +13,7 @@ using Registry.Contracts.Access;
 using Registry.Contracts.Batches;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
+using Registry.Database.Batches;
 
 namespace Registry.Api.Batches;
 
@@ -203,7 +204,7 @@ public static partial class BatchesApi
                     continue;
                 }
 
-                chunk.Add(new UploadedRow(rowNumber, record));
+                chunk.Add(new UploadedRow(rowNumber, record.Text, record.Hash, record.Problem));
                 chunkBytes += record.Text?.Length ?? 0;
                 if (chunk.Count >= options.ChunkRows || chunkBytes >= options.ChunkBytes)
                 {

@@ -3,7 +3,7 @@ using Registry.Api.Access;
 using Registry.Api.Errors;
 using Registry.Contracts.Events;
 using Registry.Contracts.Residents;
-using Registry.ReadModel.Events;
+using Registry.Database.Events;
 
 namespace Registry.Api.Events;
 

@@ -5,7 +5,7 @@ using Registry.Api.Hosting;
 using Registry.Contracts;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
-using Registry.ReadModel.Residents;
+using Registry.Database.Residents;
 
 namespace Registry.Api.Provinces;
 

@@ -7,7 +7,7 @@ using Registry.Api.Errors;
 using Registry.Contracts;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
-using Registry.ReadModel.Migration;
+using Registry.Database.Statistics;
 
 namespace Registry.Api.Statistics;
 

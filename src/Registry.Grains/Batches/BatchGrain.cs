@@ -4,6 +4,7 @@ using Registry.Batches;
 using Registry.Contracts;
 using Registry.Contracts.Batches;
 using Registry.Contracts.Identity;
+using Registry.Database.Batches;
 
 namespace Registry.Grains.Batches;
 

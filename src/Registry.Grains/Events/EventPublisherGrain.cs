@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Registry.Contracts.Events;
-using Registry.ReadModel.Events;
+using Registry.Database.Events;
 
 namespace Registry.Grains.Events;
 

@@ -1,6 +1,7 @@
 using Orleans.Concurrency;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
+using Registry.Database.Provinces;
 
 namespace Registry.Grains.Provinces;
 

@@ -4,7 +4,7 @@ using Registry.Contracts;
 using Registry.Contracts.Access;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
-using Registry.ReadModel.Residents;
+using Registry.Database.Residents;
 
 namespace Registry.Grains.Reorganisation;
 

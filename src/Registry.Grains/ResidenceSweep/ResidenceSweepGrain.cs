@@ -1,8 +1,8 @@
 using System.Globalization;
 using Registry.Contracts;
 using Registry.Contracts.Identity;
+using Registry.Database.Residents;
 using Registry.Grains.Residents;
-using Registry.ReadModel.Residents;
 
 namespace Registry.Grains.ResidenceSweep;
 

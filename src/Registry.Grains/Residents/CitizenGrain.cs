@@ -4,8 +4,8 @@ using Registry.Contracts.Access;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
-using Registry.Grains.Resumption;
-using Registry.ReadModel.Residents;
+using Registry.Database.Residents;
+using Registry.Database.Resumption;
 
 namespace Registry.Grains.Residents;
 

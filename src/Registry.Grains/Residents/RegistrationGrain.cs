@@ -1,7 +1,7 @@
 using Registry.Contracts;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
-using Registry.ReadModel.Residents;
+using Registry.Database.Residents;
 
 namespace Registry.Grains.Residents;
 

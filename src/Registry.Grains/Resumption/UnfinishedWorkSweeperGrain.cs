@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Registry.Contracts;
+using Registry.Database.Resumption;
 
 namespace Registry.Grains.Resumption;
 

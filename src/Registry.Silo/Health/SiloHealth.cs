@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using Registry.Database.Health;
 using Registry.ServiceDefaults;
 
 namespace Registry.Silo.Health;
@@ -21,14 +22,13 @@ public static class SiloHealth
 }
 
 /// <summary>Healthy when PostgreSQL answers a query.</summary>
-internal sealed class PostgresHealthCheck(NpgsqlDataSource database) : IHealthCheck
+internal sealed class PostgresHealthCheck(DatabaseProbe database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await using var command = database.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(cancellationToken);
+            await database.AnswerAsync(cancellationToken);
             return HealthCheckResult.Healthy("PostgreSQL answers.");
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)

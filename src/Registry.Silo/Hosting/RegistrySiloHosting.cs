@@ -1,14 +1,12 @@
-using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Registry.Database;
 using Registry.Grains;
 using Registry.Grains.Batches;
 using Registry.Grains.Events;
-using Registry.Grains.Provinces;
 using Registry.Grains.Reorganisation;
 using Registry.Grains.ResidenceSweep;
 using Registry.Grains.Resumption;
-using Registry.ReadModel;
 using Registry.ServiceDefaults;
 using Registry.Silo.Storage;
 
@@ -70,9 +68,7 @@ public static class RegistrySiloHosting
             options.ConnectionString = connectionString;
         });
 
-        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-        silo.Services.AddSingleton<ProvinceLedger>();
-        silo.Services.AddSingleton<UnfinishedWork>();
+        silo.Services.AddRegistryDatabase(connectionString);
         // Events for subscribers: read from the province ledger by the publisher, queued durably in PostgreSQL by the
         // ADO.NET stream provider, delivered to subscribers whose subscriptions are stored in PostgreSQL too (Orleans'
         // own serializer: the pub-sub state is Orleans' type, not ours).
@@ -100,8 +96,6 @@ public static class RegistrySiloHosting
             .Validate(options => options.Period > TimeSpan.Zero, $"{ResidenceSweepOptions.Section}: Period must be positive.")
             .ValidateOnStart();
         silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IResidenceSweepSchedulerGrain>(0).StartAsync());
-        silo.Services.AddRegistryReadModel();
-        silo.Services.AddSingleton<BatchRows>();
         silo.Services.AddOptions<BatchProcessingOptions>()
             .Bind(silo.Configuration.GetSection(BatchProcessingOptions.Section))
             .ValidateDataAnnotations()

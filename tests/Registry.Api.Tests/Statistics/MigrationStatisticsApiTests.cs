@@ -6,7 +6,7 @@ using Registry.Api.Statistics;
 using Registry.Api.Tests.Hosting;
 using Registry.Api.Tests.Residents;
 using Registry.Contracts;
-using Registry.ReadModel.Migration;
+using Registry.Database.Statistics;
 using Xunit;
 
 namespace Registry.Api.Tests.Statistics;

@@ -1,7 +1,7 @@
 using Registry.Contracts;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
-using Registry.ReadModel.Residents;
+using Registry.Database.Residents;
 using Registry.TestSupport;
 
 namespace Registry.Cluster.Tests.Provinces;

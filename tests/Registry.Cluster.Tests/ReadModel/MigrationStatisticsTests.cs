@@ -1,5 +1,5 @@
 using Npgsql;
-using Registry.ReadModel.Migration;
+using Registry.Database.Statistics;
 
 namespace Registry.Cluster.Tests.ReadModel;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
-using Registry.ReadModel.Residents;
+using Registry.Database.Residents;
 using Registry.TestSupport;
 
 namespace Registry.Cluster.Tests.ReadModel;

@@ -1,7 +1,7 @@
 using Npgsql;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
-using Registry.ReadModel.Residents;
+using Registry.Database.Residents;
 
 namespace Registry.Cluster.Tests.ReadModel;
 

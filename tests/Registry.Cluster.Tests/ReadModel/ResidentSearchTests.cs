@@ -1,5 +1,5 @@
 using Registry.Contracts.Residents;
-using Registry.ReadModel.Residents;
+using Registry.Database.Residents;
 
 namespace Registry.Cluster.Tests.ReadModel;
 

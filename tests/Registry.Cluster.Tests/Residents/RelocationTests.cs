@@ -3,9 +3,9 @@ using Registry.Contracts;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
+using Registry.Database.Residents;
 using Registry.Grains;
 using Registry.Grains.Residents;
-using Registry.ReadModel.Residents;
 using Registry.TestSupport;
 
 namespace Registry.Cluster.Tests.Residents;

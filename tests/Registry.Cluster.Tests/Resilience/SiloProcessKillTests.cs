@@ -8,7 +8,7 @@ using Registry.Contracts.Access;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
-using Registry.ReadModel.Residents;
+using Registry.Database.Residents;
 using Registry.ServiceDefaults;
 using Registry.TestSupport;
 using Xunit.Abstractions;

@@ -1,4 +1,4 @@
-using Registry.Database;
+using Registry.Database.Schema;
 using Registry.TestSupport;
 
 namespace Registry.Cluster.Tests.Schema;

@@ -1,4 +1,4 @@
-using Registry.ReadModel.Residents;
+using Registry.Database.Residents;
 
 namespace Registry.Unit.Tests.ReadModel;
 

@@ -1,7 +1,7 @@
 using Npgsql;
 using Registry.Contracts.Events;
 
-namespace Registry.ReadModel.Events;
+namespace Registry.Database.Events;
 
 /// <summary>
 /// The events of the province ledger after a position, oldest first (the publisher's source, and the replay a

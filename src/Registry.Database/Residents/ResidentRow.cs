@@ -1,6 +1,6 @@
 using Registry.Contracts.Residents;
 
-namespace Registry.ReadModel.Residents;
+namespace Registry.Database.Residents;
 
 /// <summary>A snapshot as the columns of <c>registry.resident</c>, checked against the table's constraints.</summary>
 internal sealed record ResidentRow(

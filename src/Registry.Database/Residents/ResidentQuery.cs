@@ -4,7 +4,7 @@ using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
 
-namespace Registry.ReadModel.Residents;
+namespace Registry.Database.Residents;
 
 /// <summary>
 /// A search for people: by the start of their name (without accents, any case), birth year and province of

@@ -1,7 +1,7 @@
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
 
-namespace Registry.ReadModel.Residents;
+namespace Registry.Database.Residents;
 
 /// <summary>
 /// A state-carrying event of a citizen grain: the person's whole record after a change, rather than the change

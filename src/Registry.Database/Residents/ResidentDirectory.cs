@@ -4,7 +4,7 @@ using NpgsqlTypes;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
 
-namespace Registry.ReadModel.Residents;
+namespace Registry.Database.Residents;
 
 /// <summary>
 /// Queries over <c>registry.resident</c>: searches for people and the duplicate check of a registration. Reads

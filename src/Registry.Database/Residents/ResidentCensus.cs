@@ -2,7 +2,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Registry.Contracts.Identity;
 
-namespace Registry.ReadModel.Residents;
+namespace Registry.Database.Residents;
 
 /// <summary>
 /// The living people of provinces as the read model knows them (alive, under their current number, by province of

@@ -3,9 +3,9 @@ using Npgsql;
 using NpgsqlTypes;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
-using Registry.ReadModel.Writing;
+using Registry.Database.Writing;
 
-namespace Registry.Grains.Provinces;
+namespace Registry.Database.Provinces;
 
 /// <summary>
 /// The durable side of province counters: table <c>registry.province_resident_change</c>, one row per change, keyed by

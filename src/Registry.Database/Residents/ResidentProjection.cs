@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
-using Registry.ReadModel.Writing;
+using Registry.Database.Writing;
 
-namespace Registry.ReadModel.Residents;
+namespace Registry.Database.Residents;
 
 /// <summary>
 /// Writes citizen grain snapshots into <c>registry.resident</c>, at least once and deduplicated by event id

@@ -3,7 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Registry.Contracts.Provinces;
 
-namespace Registry.ReadModel.Migration;
+namespace Registry.Database.Statistics;
 
 /// <summary>
 /// Migration between provinces in a period, read from the province ledger (<c>registry.province_resident_change</c>):

@@ -4,7 +4,7 @@ using Registry.Batches;
 using Registry.Contracts.Access;
 using Registry.Contracts.Batches;
 
-namespace Registry.Grains.Batches;
+namespace Registry.Database.Batches;
 
 /// <summary>A batch as the batch grain needs it: who uploaded it for which province, its format and status.</summary>
 /// <param name="BatchId">The batch id.</param>

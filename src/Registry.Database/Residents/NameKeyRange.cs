@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Registry.ReadModel.Residents;
+namespace Registry.Database.Residents;
 
 /// <summary>
 /// The name keys that start with a folded prefix, as a half-open range [<see cref="From"/>, <see cref="Before"/>)

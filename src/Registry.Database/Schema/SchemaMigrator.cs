@@ -2,7 +2,7 @@ using DbUp;
 using DbUp.Engine;
 using DbUp.Engine.Output;
 
-namespace Registry.Database;
+namespace Registry.Database.Schema;
 
 /// <summary>
 /// Applies the embedded migrations in name order, each in its own transaction, and records them in

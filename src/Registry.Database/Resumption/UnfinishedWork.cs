@@ -2,14 +2,14 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 using Registry.Contracts.Identity;
-using Registry.ReadModel.Writing;
+using Registry.Database.Writing;
 
-namespace Registry.Grains.Resumption;
+namespace Registry.Database.Resumption;
 
 /// <summary>
 /// Table <c>registry.unfinished_citizen</c>: the citizens that stored a change whose effects are not yet known to be
 /// done. A citizen marks itself before storing such a change and clears the mark after its effects; the
-/// <see cref="UnfinishedWorkSweeperGrain"/> wakes those marked for too long. One per silo; marks and clears are each
+/// unfinished-work sweeper grain wakes those marked for too long. One per silo; marks and clears are each
 /// written with group commit, so the register costs a share of a commit per change, not a round trip.
 /// </summary>
 public sealed partial class UnfinishedWork : IAsyncDisposable

@@ -4,7 +4,7 @@ using Registry.Batches;
 using Registry.Contracts.Access;
 using Registry.Contracts.Batches;
 
-namespace Registry.Api.Batches;
+namespace Registry.Database.Batches;
 
 /// <summary>A batch as stored: whose it is, what it is, how far its upload got.</summary>
 /// <param name="BatchId">The batch id.</param>
@@ -19,7 +19,11 @@ public sealed record StoredBatch(
     string BatchId, string ProvinceCode, BatchFormat Format, string UploadedBy, ActorRole UploaderRole, string? CsvHeader, BatchStatus Status, int StoredRows);
 
 /// <summary>A record ready to store under its row number.</summary>
-public sealed record UploadedRow(int RowNumber, BatchRecord Record);
+/// <param name="RowNumber">Its record number in the file.</param>
+/// <param name="Text">The record as uploaded; null when <paramref name="Problem"/> is set.</param>
+/// <param name="Hash">SHA-256 of the record's UTF-8 bytes, which finds identical rows; null when <paramref name="Problem"/> is set.</param>
+/// <param name="Problem">Why the record was refused while uploading; null for a record to process.</param>
+public sealed record UploadedRow(int RowNumber, string? Text, byte[]? Hash, string? Problem);
 
 /// <summary>Progress of a batch: counts of rows by status and the times of its life.</summary>
 public sealed record BatchCounts(
@@ -99,11 +103,11 @@ public sealed class BatchStore(NpgsqlDataSource database)
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = batchId });
         command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. rows.Select(row => row.RowNumber)] });
-        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. rows.Select(row => row.Record.Text)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<byte[]?[]> { TypedValue = [.. rows.Select(row => row.Record.Hash)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. rows.Select(row => row.Text)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<byte[]?[]> { TypedValue = [.. rows.Select(row => row.Hash)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
         command.Parameters.Add(new NpgsqlParameter<string?[]>
         {
-            TypedValue = [.. rows.Select(row => row.Record.Problem is { } problem ? BatchRowResult.Rejection(BatchLimits.RowField, problem).ToJson() : null)],
+            TypedValue = [.. rows.Select(row => row.Problem is { } problem ? BatchRowResult.Rejection(BatchLimits.RowField, problem).ToJson() : null)],
             NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
         });
         await command.ExecuteNonQueryAsync(cancellationToken);

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
 
-namespace Registry.ReadModel.Writing;
+namespace Registry.Database.Writing;
 
 /// <summary>
 /// The registry's one way of writing many small independent changes to PostgreSQL (the read model's snapshots, the

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using Registry.Database.Batches;
+using Registry.Database.Events;
+using Registry.Database.Health;
+using Registry.Database.Provinces;
+using Registry.Database.Residents;
+using Registry.Database.Resumption;
+using Registry.Database.Statistics;
+
+namespace Registry.Database;
+
+/// <summary>Registers the registry's access to PostgreSQL: one data source and every class that holds our SQL.</summary>
+public static class DatabaseServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds one <see cref="NpgsqlDataSource"/> (one connection pool per process) on <paramref name="connectionString"/>
+    /// and every SQL class as a singleton on it. Each is built when first resolved, so a host pays only for what it
+    /// uses: the writers' group-commit loops (projection, ledger, unfinished work) run only in the silos that resolve
+    /// them, never in the API, which only queries. Repeating the call adds nothing.
+    /// </summary>
+    public static IServiceCollection AddRegistryDatabase(this IServiceCollection services, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.TryAddSingleton<DatabaseProbe>();
+
+        // Written by silos.
+        services.TryAddSingleton<ProvinceLedger>();
+        services.TryAddSingleton<UnfinishedWork>();
+        services.TryAddSingleton<ResidentProjection>();
+        services.TryAddSingleton<BatchRows>();
+
+        // Read by silos and the API.
+        services.TryAddSingleton<ResidentDirectory>();
+        services.TryAddSingleton<ResidentCensus>();
+        services.TryAddSingleton<EventFeed>();
+        services.TryAddSingleton<MigrationStatistics>();
+
+        // Written and read by the API: uploads are stored without a silo.
+        services.TryAddSingleton<BatchStore>();
+        return services;
+    }
+}
