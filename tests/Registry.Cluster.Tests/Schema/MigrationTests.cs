@@ -45,6 +45,68 @@ public sealed class MigrationTests
         Assert.Equal(ProviderQueryKeys.Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// A database migrated while migration 0012 existed (deleted since, its index re-added by 0009 under another name)
+    /// holds no two identical indexes on the ledger once migrated to this release.
+    /// </summary>
+    [Fact]
+    public async Task A_database_that_ran_the_deleted_0012_keeps_no_duplicate_ledger_index()
+    {
+        await using var scratch = await ScratchDatabase.CreateMigratedAsync(nameof(MigrationTests));
+        var database = scratch.ConnectionString;
+        // Such a database: 0012's index and journal row are there, and the migrations from 0015 on (this release's) are not.
+        await ExecuteAsync(database,
+            """
+            CREATE INDEX province_resident_change_departures_by_time
+                ON registry.province_resident_change (recorded_at) INCLUDE (province_code, operation_id)
+                WHERE reason = 'departure'
+            """);
+        await ExecuteAsync(database, "INSERT INTO public.schema_versions (scriptname, applied) VALUES ($1, now())",
+            "Registry.Database.Migrations.0012_registry_migration_statistics.sql");
+        await ExecuteAsync(database, "DELETE FROM public.schema_versions WHERE scriptname >= $1", "Registry.Database.Migrations.0015");
+
+        var applied = SchemaMigrator.Apply(database);
+
+        var indexes = await LedgerIndexesAsync(database);
+        var duplicates = indexes.GroupBy(static index => index.Definition, StringComparer.Ordinal).Where(static group => group.Count() > 1)
+            .Select(static group => string.Join(" = ", group.Select(static index => index.Name)));
+        Assert.Empty(duplicates);
+        Assert.Contains(applied, name => name.StartsWith("0015_", StringComparison.Ordinal));
+    }
+
+    // Each index of registry.province_resident_change with its definition, the index's own name taken out.
+    private static async Task<List<(string Name, string Definition)>> LedgerIndexesAsync(string database)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2 ORDER BY indexname", connection);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = "registry" });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = "province_resident_change" });
+        await using var reader = await command.ExecuteReaderAsync();
+        var indexes = new List<(string, string)>();
+        while (await reader.ReadAsync())
+        {
+            var name = reader.GetString(0);
+            indexes.Add((name, reader.GetString(1).Replace($" {name} ", " ", StringComparison.Ordinal)));
+        }
+
+        return indexes;
+    }
+
+    private static async Task ExecuteAsync(string database, string sql, params string[] parameters)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = parameter });
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+
     private static async Task<List<KeyValuePair<string, string>>> QueryCatalogAsync(string database)
     {
         await using var connection = new Npgsql.NpgsqlConnection(database);

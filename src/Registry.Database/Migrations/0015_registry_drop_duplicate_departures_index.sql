@@ -1,0 +1,14 @@
+-- Forward fix of a migration that was rewritten after it had been applied. Migration 0012 created the partial index
+-- province_resident_change_departures_by_time; it was then deleted and its index re-added by 0009 under the name
+-- province_resident_change_departures, with the same columns and predicate. DbUp applies every script its journal
+-- lacks, so a database migrated while 0012 existed ran both and holds two identical indexes of the ledger's
+-- departures: the ledger is the hottest table (two rows per relocation), and every departure row paid a second index
+-- write and the disk for nothing. The queries use the 0009 name's index; the old one goes. A database that never saw
+-- 0012 has nothing to drop.
+--
+-- Not CONCURRENTLY: DbUp runs each migration in a transaction, which DROP INDEX CONCURRENTLY refuses. The plain drop
+-- holds the table's exclusive lock only for the catalogue change, not for a scan, so writers wait milliseconds.
+--
+-- Migrations are append-only from here on: Migrations/manifest.sha256 pins the name and content of every one, and a
+-- unit test fails when a file is deleted, renumbered or edited.
+DROP INDEX IF EXISTS registry.province_resident_change_departures_by_time;
