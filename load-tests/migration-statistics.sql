@@ -1,4 +1,4 @@
--- The figure of migration statistics (README "Figures", migration 0009): fills the province ledger of an EMPTY, migrated
+-- The figure of migration statistics (README "Figures", migrations 0009 and 0016): fills the province ledger of an EMPTY, migrated
 -- database with 2,000,000 registrations and 1,000,000 moves spread over a year between the 63 provinces (each move a
 -- departure and an arrival 3 ms apart, operation ids shaped like CitizenGrain's), then shows the plans and times of the
 -- query MigrationStatistics runs, for one month and for the whole year, with and without a province filter.
@@ -35,9 +35,10 @@ CROSS JOIN LATERAL (SELECT lpad((1 + g.i / 1000000)::text, 3, '0') || '190' || l
 JOIN codes ON codes.i = g.i % 63;
 
 -- Move i: person i, from one province to another (never the same), every 31.536 s from 2025-03-01 for a year.
-INSERT INTO registry.province_resident_change (operation_id, province_code, shard, personal_id, change, reason, recorded_at)
+INSERT INTO registry.province_resident_change (operation_id, province_code, shard, personal_id, change, reason, recorded_at, move_id)
 SELECT 'relocation:' || number || ':api-test-' || md5(g.i::text) || ':' || side.reason,
-       codes.code, g.i % 8, number, side.change, side.reason, timestamptz '2025-03-01' + g.i * interval '31.536 seconds' + side.delay
+       codes.code, g.i % 8, number, side.change, side.reason, timestamptz '2025-03-01' + g.i * interval '31.536 seconds' + side.delay,
+       'relocation:' || number || ':api-test-' || md5(g.i::text)
 FROM generate_series(0::bigint, 999999) AS g(i)
 CROSS JOIN LATERAL (SELECT lpad((1 + g.i / 1000000)::text, 3, '0') || '190' || lpad((g.i % 1000000)::text, 6, '0') AS number,
                            (g.i * 7919) % 63 AS origin, ((g.i * 7919) % 63 + 1 + (g.i * 104729) % 62) % 63 AS destination) AS m
@@ -46,7 +47,8 @@ JOIN codes ON codes.i = CASE side.reason WHEN 'departure' THEN m.origin ELSE m.d
 
 VACUUM ANALYZE registry.province_resident_change;
 SELECT pg_size_pretty(pg_relation_size('registry.province_resident_change')) AS ledger,
-       pg_size_pretty(pg_relation_size('registry.province_resident_change_departures')) AS departures_index;
+       pg_size_pretty(pg_relation_size('registry.province_resident_change_departing_moves')) AS departing_moves_index,
+       pg_size_pretty(pg_relation_size('registry.province_resident_change_entering_moves')) AS entering_moves_index;
 
 -- MigrationStatistics.ReadAsync's statement; $3 is the optional province filter.
 PREPARE migration(timestamptz, timestamptz) AS
@@ -55,8 +57,7 @@ FROM registry.province_resident_change AS departure
 CROSS JOIN LATERAL (
     SELECT candidate.province_code
     FROM registry.province_resident_change AS candidate
-    WHERE candidate.operation_id = left(departure.operation_id, -length('departure')) || 'arrival'
-      AND candidate.reason = 'arrival'
+    WHERE candidate.move_id = departure.move_id AND candidate.change = 1
     LIMIT 1) AS arrival
 WHERE departure.reason = 'departure'
   AND departure.recorded_at >= $1 AND departure.recorded_at < $2
@@ -68,8 +69,7 @@ FROM registry.province_resident_change AS departure
 CROSS JOIN LATERAL (
     SELECT candidate.province_code
     FROM registry.province_resident_change AS candidate
-    WHERE candidate.operation_id = left(departure.operation_id, -length('departure')) || 'arrival'
-      AND candidate.reason = 'arrival'
+    WHERE candidate.move_id = departure.move_id AND candidate.change = 1
     LIMIT 1) AS arrival
 WHERE departure.reason = 'departure'
   AND departure.recorded_at >= $1 AND departure.recorded_at < $2

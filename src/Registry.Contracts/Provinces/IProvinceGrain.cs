@@ -87,9 +87,14 @@ public enum ResidentCountReason
 /// <param name="PersonalIdNumber">Whose residence changed; their sex and birth year are read from it.</param>
 /// <param name="Delta">+1 or −1.</param>
 /// <param name="Reason">Why.</param>
+/// <param name="MoveId">
+/// For the two halves of a move between provinces (a relocation's departure and arrival, a reorganisation's −1 and +1),
+/// the id both carry, which pairs them in the ledger (events, migration statistics); null for a change on its own.
+/// </param>
 [GenerateSerializer, Immutable, Alias("registry.ResidentCountChange")]
 public sealed record ResidentCountChange(
     [property: Id(0)] string OperationId,
     [property: Id(1)] Identity.PersonalIdNumber PersonalIdNumber,
     [property: Id(2)] int Delta,
-    [property: Id(3)] ResidentCountReason Reason);
+    [property: Id(3)] ResidentCountReason Reason,
+    [property: Id(4)] string? MoveId = null);

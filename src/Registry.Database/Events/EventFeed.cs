@@ -6,7 +6,7 @@ namespace Registry.Database.Events;
 /// <summary>
 /// The events of the province ledger after a position, oldest first (the publisher's source, and the replay a
 /// subscriber reads to catch up from the position of the last event it has): births and deaths as they are, relocations and
-/// reorganisations from their leaving row joined to their entering row (the same operation id but its last word).
+/// reorganisations from their leaving row joined to their entering row by the move id both carry, which is the event's id.
 /// </summary>
 public sealed class EventFeed(NpgsqlDataSource database)
 {
@@ -16,12 +16,15 @@ public sealed class EventFeed(NpgsqlDataSource database)
 
     private const string ReadSql =
         """
-        SELECT leaving.sequence, leaving.operation_id, leaving.reason, leaving.personal_id, leaving.province_code,
-               entering.province_code, leaving.recorded_at
+        SELECT leaving.sequence, COALESCE(leaving.move_id, leaving.operation_id), leaving.reason, leaving.personal_id,
+               leaving.province_code, entering.province_code, leaving.recorded_at
         FROM registry.province_resident_change AS leaving
-        LEFT JOIN registry.province_resident_change AS entering
-          ON leaving.reason IN ('departure', 'reorganisation')
-         AND entering.operation_id = regexp_replace(leaving.operation_id, ':(departure|out)$', CASE leaving.reason WHEN 'departure' THEN ':arrival' ELSE ':in' END)
+        LEFT JOIN LATERAL (
+            SELECT candidate.province_code
+            FROM registry.province_resident_change AS candidate
+            WHERE leaving.reason IN ('departure', 'reorganisation')
+              AND candidate.move_id = leaving.move_id AND candidate.change = 1
+            LIMIT 1) AS entering ON true
         WHERE leaving.sequence > $1 AND leaving.recorded_at < now() - $2::interval
           AND (leaving.reason IN ('birth', 'death', 'departure') OR (leaving.reason = 'reorganisation' AND leaving.change = -1))
         ORDER BY leaving.sequence
@@ -54,8 +57,8 @@ public sealed class EventFeed(NpgsqlDataSource database)
                 break;
             }
 
-            var operation = reader.GetString(1);
-            var eventId = kind is RegistryEventKind.Relocation or RegistryEventKind.Reorganisation ? operation[..operation.LastIndexOf(':')] : operation;
+            // A move's id, or a birth's or death's operation id.
+            var eventId = reader.GetString(1);
             position = reader.GetInt64(0);
             events.Add(new RegistryEvent(eventId, kind, reader.GetString(3), reader.GetString(4), to, reader.GetFieldValue<DateTimeOffset>(6)) { Position = position });
         }

@@ -23,8 +23,8 @@ public sealed partial class ProvinceLedger : IAsyncDisposable
     // index's locks in the same order.
     private const string InsertSql =
         """
-        INSERT INTO registry.province_resident_change (operation_id, province_code, shard, personal_id, change, reason)
-        SELECT * FROM unnest($1::varchar(200)[], $2::char(3)[], $3::smallint[], $4::char(12)[], $5::smallint[], $6::varchar(32)[]) AS batch
+        INSERT INTO registry.province_resident_change (operation_id, province_code, shard, personal_id, change, reason, move_id)
+        SELECT * FROM unnest($1::varchar(200)[], $2::char(3)[], $3::smallint[], $4::char(12)[], $5::smallint[], $6::varchar(32)[], $7::varchar(200)[]) AS batch
         ORDER BY 1
         ON CONFLICT (operation_id) DO NOTHING
         RETURNING operation_id
@@ -112,6 +112,7 @@ public sealed partial class ProvinceLedger : IAsyncDisposable
         command.Parameters.Add(Array(batch, static entry => entry.Change.PersonalIdNumber.Value, NpgsqlDbType.Char));
         command.Parameters.Add(Array(batch, static entry => checked((short)entry.Change.Delta), NpgsqlDbType.Smallint));
         command.Parameters.Add(Array(batch, static entry => ReasonName(entry.Change.Reason), NpgsqlDbType.Varchar));
+        command.Parameters.Add(Array(batch, static entry => MoveIdOf(entry.Change), NpgsqlDbType.Varchar));
         var inserted = new HashSet<string>(StringComparer.Ordinal);
         await using (var reader = await command.ExecuteReaderAsync())
         {
@@ -127,6 +128,18 @@ public sealed partial class ProvinceLedger : IAsyncDisposable
 
     private static NpgsqlParameter<T[]> Array<T>(IReadOnlyList<Entry> batch, Func<Entry, T> column, NpgsqlDbType elementType) =>
         new() { TypedValue = [.. batch.Select(column)], NpgsqlDbType = NpgsqlDbType.Array | elementType };
+
+    // The move id pairs a move's two rows (migration 0016). A count a citizen stored before 0016 and owes still (its
+    // effects cut short by a crash, finished later by the sweep) has none: its operation id is then the move's operation
+    // and the half after a last colon, which is how the migration filled the rows already written. Nothing newer is read
+    // that way, and without it such a move's half would wait for its pair forever in the event feed.
+    private static string? MoveIdOf(ResidentCountChange change) => change switch
+    {
+        { MoveId: { } moveId } => moveId,
+        { Reason: ResidentCountReason.Departure or ResidentCountReason.Arrival or ResidentCountReason.Reorganisation, OperationId: var operation }
+            when operation.LastIndexOf(':') is > 0 and var end => operation[..end],
+        _ => null,
+    };
 
     private static string ReasonName(ResidentCountReason reason) => reason switch
     {

@@ -13,8 +13,9 @@ namespace Registry.Database.Statistics;
 /// <para>
 /// A relocation between provinces is two ledger rows that the citizen grain owes as one intent and the provinces write
 /// deduplicated by operation id: <c>relocation:{number}:{key}:departure</c> in the province left and
-/// <c>relocation:{number}:{key}:arrival</c> in the province entered. A move here is a departure joined to the arrival
-/// of the same prefix, so a repeated request or a finished-again intent is one move. A move within a province writes
+/// <c>relocation:{number}:{key}:arrival</c> in the province entered, both with the move id <c>relocation:{number}:{key}</c>.
+/// A move here is a departure joined to the arrival of the same move id, so a repeated request or a finished-again
+/// intent is one move. A move within a province writes
 /// no ledger row and is not counted: these are statistics of migration between provinces.
 /// </para>
 /// <para>
@@ -59,10 +60,11 @@ public sealed class MigrationStatistics(NpgsqlDataSource database)
         }
 
         await using var command = database.CreateCommand();
-        // The departures of the period come from province_resident_change_departures (index-only, migration 0009); each
-        // one's arrival is found through the primary key. The arrival is looked up in a LATERAL subquery with LIMIT 1 (the
-        // id is unique, so the limit changes no answer) because that keeps the plan a probe per departure: as a plain
-        // join the planner prefers hashing every arrival ever recorded, which grows with the whole ledger, not the period.
+        // The departures of the period come from province_resident_change_departing_moves (index-only, migration 0016);
+        // each one's arrival is found through province_resident_change_entering_moves by its move id. The arrival is looked
+        // up in a LATERAL subquery with LIMIT 1 (a move has one arrival, so the limit changes no answer) because that keeps
+        // the plan a probe per departure: as a plain join the planner prefers hashing every arrival ever recorded, which
+        // grows with the whole ledger, not the period.
         var sql = new StringBuilder(
             """
             SELECT departure.province_code, arrival.province_code, count(*)
@@ -70,8 +72,7 @@ public sealed class MigrationStatistics(NpgsqlDataSource database)
             CROSS JOIN LATERAL (
                 SELECT candidate.province_code
                 FROM registry.province_resident_change AS candidate
-                WHERE candidate.operation_id = left(departure.operation_id, -length('departure')) || 'arrival'
-                  AND candidate.reason = 'arrival'
+                WHERE candidate.move_id = departure.move_id AND candidate.change = 1
                 LIMIT 1) AS arrival
             WHERE departure.reason = 'departure'
               AND departure.recorded_at >= $1 AND departure.recorded_at < $2

@@ -286,14 +286,15 @@ public sealed partial class CitizenGrain(
         return Done(restored);
     }
 
-    // The departure and arrival a move between provinces owes; none within a province.
+    // The departure and arrival a move between provinces owes, paired by the move's operation as their move id; none
+    // within a province.
     private OwedCount[] MoveCounts(ResidentRecord from, ResidentRecord to, string operation) =>
         from.PermanentResidenceProvince == to.PermanentResidenceProvince
             ? []
             :
             [
-                new(from.PermanentResidenceProvince, new ResidentCountChange(operation + ":departure", Number, -1, ResidentCountReason.Departure)),
-                new(to.PermanentResidenceProvince, new ResidentCountChange(operation + ":arrival", Number, +1, ResidentCountReason.Arrival)),
+                new(from.PermanentResidenceProvince, new ResidentCountChange(operation + ":departure", Number, -1, ResidentCountReason.Departure, operation)),
+                new(to.PermanentResidenceProvince, new ResidentCountChange(operation + ":arrival", Number, +1, ResidentCountReason.Arrival, operation)),
             ];
 
     // Refusal, replay or acceptance of a move, with the destination province asked about the commune; stores nothing.
@@ -340,8 +341,8 @@ public sealed partial class CitizenGrain(
             ResidenceAddress.TextOf(resident), ResidenceAddress.TextOf(moved), $"Province reorganisation {reassignment.PlanId}", null);
         OwedCount[] counts =
         [
-            new(reassignment.From, new ResidentCountChange(operation + ":out", Number, -1, ResidentCountReason.Reorganisation)),
-            new(reassignment.To, new ResidentCountChange(operation + ":in", Number, +1, ResidentCountReason.Reorganisation)),
+            new(reassignment.From, new ResidentCountChange(operation + ":out", Number, -1, ResidentCountReason.Reorganisation, operation)),
+            new(reassignment.To, new ResidentCountChange(operation + ":in", Number, +1, ResidentCountReason.Reorganisation, operation)),
         ];
         await StoreChangeAsync(moved, [entry], counts);
         await RunPendingEffectsAsync();

@@ -4,7 +4,7 @@ using Registry.Database.Statistics;
 namespace Registry.Cluster.Tests.ReadModel;
 
 /// <summary>
-/// Migration statistics on a real PostgreSQL: a move is a departure paired with its arrival by operation id, counted in
+/// Migration statistics on a real PostgreSQL: a move is a departure paired with its arrival by move id, counted in
 /// the period of its departure; rows that are not both halves of a move count for nothing.
 /// </summary>
 public sealed class MigrationStatisticsTests(ReadModelDatabase database) : IClassFixture<ReadModelDatabase>, IAsyncLifetime
@@ -29,7 +29,7 @@ public sealed class MigrationStatisticsTests(ReadModelDatabase database) : IClas
     public async Task Moves_of_the_period_are_paired_and_summed_by_province()
     {
         await MoveAsync("011190000001", "first", "011", "012", From);
-        // A key with colons, as a batch row's is: pairing takes the operation id up to its last part.
+        // A key with colons, as a batch row's is.
         await MoveAsync("011190000002", "batch:b-7:12", "011", "012", From.AddDays(3));
         await MoveAsync("012190000003", "third", "012", "014", To.AddTicks(-10));
         await MoveAsync("012190000004", "before", "012", "011", From.AddTicks(-10));
@@ -51,11 +51,11 @@ public sealed class MigrationStatisticsTests(ReadModelDatabase database) : IClas
     [Fact]
     public async Task A_move_in_flight_counts_once_its_arrival_is_written()
     {
-        await RowAsync("relocation:014190000008:late:departure", "014", "014190000008", -1, "departure", From.AddDays(2));
+        await RowAsync("relocation:014190000008:late:departure", "014", "014190000008", -1, "departure", From.AddDays(2), "relocation:014190000008:late");
 
         Assert.Equal(0L, (await Statistics.ReadAsync(From, To)).TotalMoves);
 
-        await RowAsync("relocation:014190000008:late:arrival", "011", "014190000008", +1, "arrival", To.AddDays(5));
+        await RowAsync("relocation:014190000008:late:arrival", "011", "014190000008", +1, "arrival", To.AddDays(5), "relocation:014190000008:late");
 
         Assert.Equal([new MigrationFlow("014", "011", 1)], (await Statistics.ReadAsync(From, To)).Flows);
         Assert.Equal(0L, (await Statistics.ReadAsync(To, To.AddDays(30))).TotalMoves);
@@ -89,16 +89,17 @@ public sealed class MigrationStatisticsTests(ReadModelDatabase database) : IClas
     // The two rows a relocation between provinces writes, as CitizenGrain.RelocateAsync names them, 3 ms apart.
     private async Task MoveAsync(string number, string key, string from, string to, DateTimeOffset at)
     {
-        await RowAsync($"relocation:{number}:{key}:departure", from, number, -1, "departure", at);
-        await RowAsync($"relocation:{number}:{key}:arrival", to, number, +1, "arrival", at.AddMilliseconds(3));
+        var move = $"relocation:{number}:{key}";
+        await RowAsync($"{move}:departure", from, number, -1, "departure", at, move);
+        await RowAsync($"{move}:arrival", to, number, +1, "arrival", at.AddMilliseconds(3), move);
     }
 
-    private async Task RowAsync(string operationId, string province, string number, short change, string reason, DateTimeOffset at)
+    private async Task RowAsync(string operationId, string province, string number, short change, string reason, DateTimeOffset at, string? moveId = null)
     {
         await using var command = database.DataSource.CreateCommand(
             """
-            INSERT INTO registry.province_resident_change (operation_id, province_code, personal_id, change, reason, recorded_at)
-            VALUES ($1, $2, $3, $4, $5, $6)
+            INSERT INTO registry.province_resident_change (operation_id, province_code, personal_id, change, reason, recorded_at, move_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = operationId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = province });
@@ -106,6 +107,7 @@ public sealed class MigrationStatisticsTests(ReadModelDatabase database) : IClas
         command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = change });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = reason });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = at });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)moveId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
         await command.ExecuteNonQueryAsync();
     }
 }
