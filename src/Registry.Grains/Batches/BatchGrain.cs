@@ -5,15 +5,16 @@ using Registry.Contracts;
 using Registry.Contracts.Batches;
 using Registry.Contracts.Identity;
 using Registry.Database.Batches;
+using Registry.Grains.PagedWork;
 
 namespace Registry.Grains.Batches;
 
 /// <summary>
-/// Works through one batch: each timer tick reads a chunk of pending rows in file order, parses them, sends each
-/// registration to its registration grain and each amendment to its citizen grain (keyed by the row's operation id,
-/// so a row processed again after a crash has the effect of once), and writes the chunk's results in one round trip.
-/// A reminder kept while the batch runs brings it back on another silo if this one is lost. The grain holds no
-/// state of its own: the batch's rows and status in PostgreSQL are the state.
+/// Works through one batch as a <see cref="PagedRun"/>: each page reads a chunk of pending rows in file order, parses
+/// them, sends each registration to its registration grain and each amendment to its citizen grain (keyed by the row's
+/// operation id, so a row processed again after a crash has the effect of once), and writes the chunk's results in one
+/// round trip. The run's reminder brings it back on another silo if this one is lost. The grain holds no state of its
+/// own: the batch's rows and status in PostgreSQL are the state and the progress.
 /// </summary>
 public sealed partial class BatchGrain(
     BatchRows rows,
@@ -27,9 +28,11 @@ public sealed partial class BatchGrain(
     private readonly BatchProcessingOptions _options = options.Value;
     private string _batchId = "";
     private BatchRowParser? _parser;
-    private IGrainTimer? _timer;
+    private PagedRun? _run;
     private TimeSpan _backoff;
     private DateTimeOffset _pausedUntil;
+
+    private PagedRun Run => _run ??= new PagedRun(this, ReminderName, _options.TickInterval, _options.ReminderPeriod, TickAsync);
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -38,7 +41,7 @@ public sealed partial class BatchGrain(
         // Reactivated by its reminder or a call after a silo was lost: carry on where the rows say it stopped.
         if (await rows.FindAsync(_batchId, cancellationToken) is { Status: BatchStatus.Running } batch)
         {
-            StartTimer(batch);
+            await StartTickingAsync(batch);
         }
     }
 
@@ -56,7 +59,7 @@ public sealed partial class BatchGrain(
         }
 
         // The reminder first: once the batch is marked running, something must always bring it back.
-        await this.RegisterOrUpdateReminder(ReminderName, _options.ReminderPeriod, _options.ReminderPeriod);
+        await Run.KeepReminderAsync();
         var status = await rows.MarkRunningAsync(_batchId);
         if (status == BatchStatus.Running)
         {
@@ -65,7 +68,7 @@ public sealed partial class BatchGrain(
                 LogStarted(logger, _batchId, batch.Uploader.Id);
             }
 
-            StartTimer(batch with { Status = BatchStatus.Running });
+            await StartTickingAsync(batch with { Status = BatchStatus.Running });
         }
 
         return status;
@@ -82,18 +85,18 @@ public sealed partial class BatchGrain(
         var batch = await rows.FindAsync(_batchId);
         if (batch is null or { Status: BatchStatus.Completed })
         {
-            await StopAsync();
+            await Run.StopAsync();
         }
-        else if (batch.Status is BatchStatus.Received or BatchStatus.Running && _timer is null)
+        else if (batch.Status is BatchStatus.Received or BatchStatus.Running && !Run.IsTicking)
         {
             // Not ticking: the upload's start call was lost, or the timer stopped; resume.
             await StartAsync();
         }
     }
 
-    private void StartTimer(BatchDescription batch)
+    private async Task StartTickingAsync(BatchDescription batch)
     {
-        if (_timer is not null)
+        if (Run.IsTicking)
         {
             return;
         }
@@ -102,31 +105,14 @@ public sealed partial class BatchGrain(
             ? BatchRowParser.ForCsv(batch.BatchId, batch.Uploader, batch.CsvHeader!).Parser
                 ?? throw new InvalidOperationException($"Batch {batch.BatchId} has a stored CSV header that is not valid.")
             : BatchRowParser.ForNdjson(batch.BatchId, batch.Uploader);
-        // Not interleaved: a tick is a turn like a call, so chunks never overlap. Keep-alive: the grain must not be
-        // deactivated as idle between ticks while rows are pending.
-        _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions
-        {
-            DueTime = TimeSpan.Zero,
-            Period = _options.TickInterval,
-            KeepAlive = true,
-        });
+        await Run.StartAsync();
     }
 
-    private async Task StopAsync()
-    {
-        _timer?.Dispose();
-        _timer = null;
-        if (await this.GetReminder(ReminderName) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
-
-    private async Task TickAsync(CancellationToken cancellationToken)
+    private async Task<PageOutcome> TickAsync(CancellationToken cancellationToken)
     {
         if (time.GetUtcNow() < _pausedUntil)
         {
-            return;
+            return PageOutcome.More;
         }
 
         var pending = await rows.ReadPendingAsync(_batchId, _options.ChunkSize, cancellationToken);
@@ -137,8 +123,7 @@ public sealed partial class BatchGrain(
                 LogCompleted(logger, _batchId);
             }
 
-            await StopAsync();
-            return;
+            return PageOutcome.Finished;
         }
 
         var results = await ProcessAsync(pending);
@@ -149,45 +134,61 @@ public sealed partial class BatchGrain(
         // Every row failed transiently: the cluster is in trouble (a silo just died); give it time instead of spinning.
         _backoff = done.Length > 0 ? TimeSpan.Zero : _backoff == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, _options.MaxBackoff.Ticks));
         _pausedUntil = time.GetUtcNow() + _backoff;
+        return PageOutcome.More;
     }
 
     /// <summary>
-    /// Processes a chunk with at most <see cref="BatchProcessingOptions.Concurrency"/> rows in flight. Rows touching
-    /// the same person wait for each other, in file order: an amendment must see the registration or the amendment
-    /// before it. All of it runs on this activation's scheduler (awaited grain calls, no threads of its own).
+    /// Processes a chunk with at most <see cref="BatchProcessingOptions.Concurrency"/> rows in flight, started in file
+    /// order. A row touching a person waits for the chunk's earlier rows touching that person: an amendment must see the
+    /// registration or the amendment before it. Those rows started before it, so the wait always ends.
     /// </summary>
     private async Task<ProcessedRow[]> ProcessAsync(IReadOnlyList<PendingRow> chunk)
     {
         var today = VietnamCalendar.Today(time);
-        using var slots = new SemaphoreSlim(_options.Concurrency);
+        var outcomes = new TaskCompletionSource<ProcessedRow>[chunk.Count];
         var lastTouching = new Dictionary<PersonalIdNumber, Task<ProcessedRow>>();
-        var work = new List<Task<ProcessedRow>>(chunk.Count);
-        foreach (var row in chunk)
+        var work = new (PendingRow Row, ParsedBatchRow? Parsed, Task<ProcessedRow>[] Before)[chunk.Count];
+        for (var i = 0; i < chunk.Count; i++)
         {
-            if (row.SameAsRow is { } earlier)
+            outcomes[i] = new TaskCompletionSource<ProcessedRow>(TaskCreationOptions.RunContinuationsAsynchronously);
+            // Identical content is the same request sent twice: applying it again would repeat an amendment or
+            // register the person twice under two operation ids.
+            var parsed = chunk[i].SameAsRow is null ? _parser!.Parse(chunk[i].RowNumber, chunk[i].Text, today) : null;
+            var people = parsed?.People ?? [];
+            work[i] = (chunk[i], parsed, [.. people.Select(person => lastTouching.GetValueOrDefault(person)).OfType<Task<ProcessedRow>>().Distinct()]);
+            foreach (var person in people)
             {
-                // Identical content is the same request sent twice: applying it again would repeat an amendment or
-                // register the person twice under two operation ids.
-                var (status, result) = BatchRowOutcomes.SameAs(earlier);
-                work.Add(Task.FromResult(new ProcessedRow(row.RowNumber, status, result)));
-                continue;
+                lastTouching[person] = outcomes[i].Task;
             }
-
-            var parsed = _parser!.Parse(row.RowNumber, row.Text, today);
-            var before = parsed.People.Select(person => lastTouching.GetValueOrDefault(person)).OfType<Task<ProcessedRow>>().Distinct().ToArray();
-            var task = RunAsync(row.RowNumber, parsed, before, slots);
-            foreach (var person in parsed.People)
-            {
-                lastTouching[person] = task;
-            }
-
-            work.Add(task);
         }
 
-        return await Task.WhenAll(work);
+        return await FanOut.RunAsync(Enumerable.Range(0, chunk.Count).ToArray(), _options.Concurrency, async i =>
+        {
+            var (row, parsed, before) = work[i];
+            try
+            {
+                var processed = parsed is null
+                    ? SameAs(row)
+                    : await RunAsync(row.RowNumber, parsed, before);
+                outcomes[i].SetResult(processed);
+                return processed;
+            }
+            catch (Exception ex)
+            {
+                // Rows waiting on this one must not wait forever.
+                outcomes[i].SetException(ex);
+                throw;
+            }
+        });
     }
 
-    private async Task<ProcessedRow> RunAsync(int rowNumber, ParsedBatchRow parsed, Task<ProcessedRow>[] before, SemaphoreSlim slots)
+    private static ProcessedRow SameAs(PendingRow row)
+    {
+        var (status, result) = BatchRowOutcomes.SameAs(row.SameAsRow!.Value);
+        return new ProcessedRow(row.RowNumber, status, result);
+    }
+
+    private async Task<ProcessedRow> RunAsync(int rowNumber, ParsedBatchRow parsed, Task<ProcessedRow>[] before)
     {
         if (before.Length > 0 && (await Task.WhenAll(before)).Any(row => row.Status == BatchRowStatus.Pending))
         {
@@ -195,7 +196,6 @@ public sealed partial class BatchGrain(
             return Deferred(rowNumber);
         }
 
-        await slots.WaitAsync();
         try
         {
             var (status, result) = parsed switch
@@ -220,10 +220,6 @@ public sealed partial class BatchGrain(
             LogFailed(logger, ex, _batchId, rowNumber);
             return new ProcessedRow(rowNumber, BatchRowStatus.Rejected,
                 BatchRowResult.Rejection(BatchLimits.RowField, $"The registry could not process the row: {ex.Message}"));
-        }
-        finally
-        {
-            slots.Release();
         }
     }
 

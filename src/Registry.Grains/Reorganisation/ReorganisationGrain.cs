@@ -5,6 +5,7 @@ using Registry.Contracts.Access;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Database.Residents;
+using Registry.Grains.PagedWork;
 
 namespace Registry.Grains.Reorganisation;
 
@@ -41,12 +42,12 @@ public sealed record ReorganisationState
 public sealed record AbsorbedProvinceRun(string Code, string Into, bool Absorbed, PersonalIdNumber? After, long MovedThisPass, long Moved, bool Done);
 
 /// <summary>
-/// Runs one reorganisation plan (see <see cref="IReorganisationGrain"/>). A timer tick takes the first absorbed
-/// province not done: marks it absorbed and hands its communes over (once), then moves a page of its living residents
-/// (from the read model, in number order) through their citizen grains, and stores its place. A pass that reaches the
-/// end having moved somebody starts another, for people who moved in while it ran; a pass that moves nobody ends the
-/// province's part. Citizens check that the person still lives in the absorbed province, so a repeated page moves
-/// nobody twice.
+/// Runs one reorganisation plan (see <see cref="IReorganisationGrain"/>) as a <see cref="PagedRun"/>. A page takes the
+/// first absorbed province not done: marks it absorbed and hands its communes over (once), then moves a page of its
+/// living residents (from the read model, in number order) through their citizen grains, and stores its place. A pass
+/// that reaches the end having moved somebody starts another, for people who moved in while it ran; a pass that moves
+/// nobody ends the province's part. Citizens check that the person still lives in the absorbed province, so a repeated
+/// page moves nobody twice.
 /// </summary>
 public sealed partial class ReorganisationGrain(
     [PersistentState(RegistryStorage.ReorganisationState, RegistryStorage.Name)] IPersistentState<ReorganisationState> state,
@@ -58,9 +59,11 @@ public sealed partial class ReorganisationGrain(
 {
     private const string ReminderName = "run";
 
-    private IGrainTimer? _timer;
+    private PagedRun? _run;
 
     private ReorganisationState State => state.State;
+
+    private PagedRun Run => _run ??= new PagedRun(this, ReminderName, PagedRun.ShortPause, options.Value.ReminderPeriod, TickAsync);
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken) =>
@@ -107,20 +110,20 @@ public sealed partial class ReorganisationGrain(
     {
         if (State.Status == ReorganisationStatus.Completed)
         {
-            await StopAsync();
-            return;
+            await Run.StopAsync();
         }
-
-        // The reminder first: if this silo dies, another one carries on.
-        await this.RegisterOrUpdateReminder(ReminderName, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
-        if (_timer is null && VietnamCalendar.Today(time) >= State.Plan!.EffectiveOn)
+        else if (VietnamCalendar.Today(time) >= State.Plan!.EffectiveOn)
         {
-            // Not interleaved: ticks are turns like calls, so pages never overlap; kept alive while it runs.
-            _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = TimeSpan.FromMilliseconds(10), KeepAlive = true });
+            await Run.StartAsync();
+        }
+        else
+        {
+            // Not its day yet: the reminder alone, to look again.
+            await Run.KeepReminderAsync();
         }
     }
 
-    private async Task TickAsync(CancellationToken cancellationToken)
+    private async Task<PageOutcome> TickAsync(CancellationToken cancellationToken)
     {
         if (State.Status == ReorganisationStatus.Scheduled)
         {
@@ -134,8 +137,7 @@ public sealed partial class ReorganisationGrain(
             await state.WriteStateAsync(cancellationToken);
             var total = State.Provinces.Sum(static province => province.Moved);
             LogCompleted(logger, State.Plan!.Id, total);
-            await StopAsync();
-            return;
+            return PageOutcome.Finished;
         }
 
         var province = State.Provinces[index];
@@ -151,15 +153,9 @@ public sealed partial class ReorganisationGrain(
         }
 
         var page = await census.ListLivingResidentsAsync(province.Code, province.After, options.Value.PageSize, cancellationToken);
-        var moved = 0L;
         var reassignment = new ProvinceReassignment(State.Plan!.Id, province.Code, province.Into, State.StartedBy!);
-        await Parallel.ForEachAsync(page, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Concurrency, TaskScheduler = TaskScheduler.Current }, async (number, _) =>
-        {
-            if (await GrainFactory.Citizen(number).ReassignProvinceAsync(reassignment))
-            {
-                Interlocked.Increment(ref moved);
-            }
-        });
+        var moved = (await FanOut.RunAsync(page, options.Value.Concurrency, number => GrainFactory.Citizen(number).ReassignProvinceAsync(reassignment)))
+            .LongCount(static wasMoved => wasMoved);
 
         province = page.Length > 0
             ? province with { After = page[^1], MovedThisPass = province.MovedThisPass + moved, Moved = province.Moved + moved }
@@ -167,16 +163,7 @@ public sealed partial class ReorganisationGrain(
             : province with { After = null, MovedThisPass = 0, Done = province.MovedThisPass == 0 };
         state.State = State with { Provinces = [.. State.Provinces.Select((run, i) => i == index ? province : run)] };
         await state.WriteStateAsync(cancellationToken);
-    }
-
-    private async Task StopAsync()
-    {
-        _timer?.Dispose();
-        _timer = null;
-        if (await this.GetReminder(ReminderName) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
+        return PageOutcome.More;
     }
 
     private ReorganisationProgress Progress() => new(

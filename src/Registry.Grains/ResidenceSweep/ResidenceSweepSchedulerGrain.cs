@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Registry.Contracts;
 using Registry.Contracts.Provinces;
+using Registry.Grains.PagedWork;
 
 namespace Registry.Grains.ResidenceSweep;
 
@@ -11,8 +12,8 @@ public interface IResidenceSweepSchedulerGrain : IGrainWithIntegerKey
     /// <summary>Makes sure the daily reminder is registered; every silo calls it when it starts.</summary>
     Task StartAsync();
 
-    /// <summary>Runs the sweep of every current province for <paramref name="day"/>; returns how many residents were flagged.</summary>
-    Task<long> SweepAsync(DateOnly day);
+    /// <summary>Starts the sweep of every current province for <paramref name="day"/>; returns how many provinces.</summary>
+    Task<int> SweepAsync(DateOnly day);
 }
 
 /// <summary>How often the residence sweep runs; bound from the silo's <c>ResidenceSweep</c> configuration section.</summary>
@@ -23,11 +24,15 @@ public sealed class ResidenceSweepOptions
 
     /// <summary>The reminder's period: a day; a province's sweep of a day runs once however often it fires.</summary>
     public TimeSpan Period { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How often a province's sweep that is under way is woken if its silo was lost.</summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>
-/// Once a day runs <see cref="IResidenceSweepGrain"/> for each current province (the units after the reorganisation
-/// plans accepted so far), a few at a time.
+/// Once a day starts <see cref="IResidenceSweepGrain"/> for each current province (the units after the reorganisation
+/// plans accepted so far). Each sweep goes on by itself in pages, so the daily reminder returns in moments; a sweep
+/// that is under way or done answers a second start with its progress.
 /// </summary>
 public sealed partial class ResidenceSweepSchedulerGrain(IOptions<ResidenceSweepOptions> options, TimeProvider time, ILogger<ResidenceSweepSchedulerGrain> logger)
     : Grain, IResidenceSweepSchedulerGrain, IRemindable
@@ -38,19 +43,18 @@ public sealed partial class ResidenceSweepSchedulerGrain(IOptions<ResidenceSweep
     public async Task StartAsync() => await this.RegisterOrUpdateReminder(ReminderName, options.Value.Period, options.Value.Period);
 
     /// <inheritdoc />
-    public async Task<long> SweepAsync(DateOnly day)
+    public async Task<int> SweepAsync(DateOnly day)
     {
         var units = ProvinceUnits.After(await GrainFactory.GetGrain<IProvinceUnitsGrain>(0).GetPlansAsync());
-        var flagged = 0L;
-        await Parallel.ForEachAsync(units.Current, new ParallelOptions { MaxDegreeOfParallelism = 4, TaskScheduler = TaskScheduler.Current }, async (province, _) =>
-            Interlocked.Add(ref flagged, await GrainFactory.GetGrain<IResidenceSweepGrain>(ResidenceSweepGrain.Key(province, day)).RunAsync()));
-        LogSwept(logger, day, units.Current.Count, flagged);
-        return flagged;
+        var progress = await FanOut.RunAsync([.. units.Current], 4, province => GrainFactory.GetGrain<IResidenceSweepGrain>(ResidenceSweepGrain.Key(province, day)).StartAsync());
+        var done = progress.Count(static sweep => sweep.Done);
+        LogStarted(logger, day, progress.Length, done);
+        return progress.Length;
     }
 
     /// <inheritdoc />
     public Task ReceiveReminder(string reminderName, TickStatus status) => SweepAsync(VietnamCalendar.Today(time));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Residence sweep of {Day}: {Provinces} province(s), {Flagged} resident(s) flagged for deletion of their permanent residence")]
-    private static partial void LogSwept(ILogger logger, DateOnly day, int provinces, long flagged);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Residence sweep of {Day} started in {Provinces} province(s), {Done} of them done already")]
+    private static partial void LogStarted(ILogger logger, DateOnly day, int provinces, int done);
 }

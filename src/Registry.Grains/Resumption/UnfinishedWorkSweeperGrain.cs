@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Registry.Contracts;
 using Registry.Database.Resumption;
+using Registry.Grains.PagedWork;
 
 namespace Registry.Grains.Resumption;
 
@@ -41,24 +42,25 @@ public sealed partial class UnfinishedWorkSweeperGrain(
     {
         var settings = options.Value;
         var marked = await unfinished.ListMarkedBeforeAsync(time.GetUtcNow() - settings.GracePeriod, settings.MaxPerSweep);
-        var failed = 0;
-        await Parallel.ForEachAsync(marked, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentWakes, TaskScheduler = TaskScheduler.Current }, async (number, _) =>
+        var woken = await FanOut.RunAsync(marked, ConcurrentWakes, async number =>
         {
             try
             {
                 await GrainFactory.Citizen(number).ResumeAsync();
+                return true;
             }
 #pragma warning disable CA1031 // One citizen failing must not stop the sweep; the next one tries it again.
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                Interlocked.Increment(ref failed);
                 LogWakeFailed(logger, exception, number.Value);
+                return false;
             }
         });
 
         if (marked.Length > 0)
         {
+            var failed = woken.Count(static wasWoken => !wasWoken);
             LogSwept(logger, marked.Length, failed);
         }
 

@@ -93,7 +93,8 @@ public static class RegistrySiloHosting
         silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IUnfinishedWorkSweeperGrain>(0).StartAsync());
         silo.Services.AddOptions<ResidenceSweepOptions>()
             .Bind(silo.Configuration.GetSection(ResidenceSweepOptions.Section))
-            .Validate(options => options.Period > TimeSpan.Zero, $"{ResidenceSweepOptions.Section}: Period must be positive.")
+            .Validate(options => options.Period > TimeSpan.Zero && options.ReminderPeriod > TimeSpan.Zero,
+                $"{ResidenceSweepOptions.Section}: Period and ReminderPeriod must be positive.")
             .ValidateOnStart();
         silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IResidenceSweepSchedulerGrain>(0).StartAsync());
         silo.Services.AddOptions<BatchProcessingOptions>()
