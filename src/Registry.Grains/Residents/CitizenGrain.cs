@@ -419,8 +419,10 @@ public sealed partial class CitizenGrain(
         }
         else
         {
-            // Woken by a mark whose clear was lost: nothing is owed.
-            await unfinished.ClearAsync(Number, State.Version);
+            // Nothing is owed: the mark's clear was lost, or it was made for a change whose write failed and that storage
+            // does not hold (its version is above the stored one). Only this grain marks this person, and only just before
+            // it stores, so every mark left now is stale whatever its version; kept, it would wake the person every sweep.
+            await unfinished.ClearAsync(Number, long.MaxValue);
         }
     }
 
