@@ -18,6 +18,27 @@ public static class RegistryTestCluster
     /// <summary>Service id of test clusters; clusters sharing it and a database share stored state.</summary>
     public const string ServiceId = "registry-tests";
 
+    /// <summary>How often a batch's reminder resumes it in test clusters: within seconds after a silo is lost, not the production minute.</summary>
+    public static readonly TimeSpan BatchReminderPeriod = TimeSpan.FromSeconds(3);
+
+    /// <summary>How often the sweep of unfinished work runs in test clusters, so an interrupted change is finished within seconds.</summary>
+    public static readonly TimeSpan UnfinishedWorkSweepPeriod = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a change may stay unfinished before the sweep wakes its citizen, in test clusters.</summary>
+    public static readonly TimeSpan UnfinishedWorkGracePeriod = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a reorganisation's reminder resumes its run in test clusters.</summary>
+    public static readonly TimeSpan ReorganisationReminderPeriod = TimeSpan.FromSeconds(3);
+
+    /// <summary>After how long events a killed silo had taken from the stream's queue are offered again, in test clusters.</summary>
+    public static readonly TimeSpan EventVisibilityTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The bound of a wait for the sweep of unfinished work to finish something (grace, then sweeps).</summary>
+    public static TimeSpan UnfinishedWorkPatience => UnfinishedWorkGracePeriod + Eventually.Within(UnfinishedWorkSweepPeriod);
+
+    /// <summary>How often a fast-liveness cluster probes silos and cleans up dead ones.</summary>
+    public static readonly TimeSpan FastLivenessPeriod = TimeSpan.FromSeconds(1);
+
     private const string FastLivenessKey = "RegistryTests:FastLiveness";
 
     /// <summary>Builds (but does not start) a cluster of <paramref name="silos"/> silos on a migrated database.</summary>
@@ -38,14 +59,11 @@ public static class RegistryTestCluster
         {
             [RegistryDatabase.ConnectionStringKey] = connectionString,
             [FastLivenessKey] = fastLiveness ? "true" : "false",
-            // A batch resumes within seconds after a silo is lost, not within the production minute.
-            ["Batches:ReminderPeriod"] = "00:00:03",
-            // Likewise a change interrupted by a lost silo is finished within seconds.
-            ["UnfinishedWork:SweepPeriod"] = "00:00:02",
-            ["UnfinishedWork:GracePeriod"] = "00:00:01",
-            ["Reorganisation:ReminderPeriod"] = "00:00:03",
-            // Events a killed silo had taken from the stream's queue are offered again after seconds, not the minute.
-            [$"{EventStreamHosting.Section}:VisibilityTimeout"] = "00:00:05",
+            ["Batches:ReminderPeriod"] = Text(BatchReminderPeriod),
+            ["UnfinishedWork:SweepPeriod"] = Text(UnfinishedWorkSweepPeriod),
+            ["UnfinishedWork:GracePeriod"] = Text(UnfinishedWorkGracePeriod),
+            ["Reorganisation:ReminderPeriod"] = Text(ReorganisationReminderPeriod),
+            [$"{EventStreamHosting.Section}:VisibilityTimeout"] = Text(EventVisibilityTimeout),
         }));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
@@ -60,6 +78,8 @@ public static class RegistryTestCluster
         return cluster;
     }
 
+    private static string Text(TimeSpan period) => period.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+
     private sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder)
@@ -73,13 +93,13 @@ public static class RegistryTestCluster
             {
                 siloBuilder.Configure<ClusterMembershipOptions>(options =>
                 {
-                    options.ProbeTimeout = TimeSpan.FromSeconds(1);
+                    options.ProbeTimeout = FastLivenessPeriod;
                     options.NumMissedProbesLimit = 2;
                     options.NumVotesForDeathDeclaration = 1;
-                    options.TableRefreshTimeout = TimeSpan.FromSeconds(1);
-                    options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(1);
-                    options.DefunctSiloCleanupPeriod = TimeSpan.FromSeconds(1);
-                    options.DefunctSiloExpiration = TimeSpan.FromSeconds(1);
+                    options.TableRefreshTimeout = FastLivenessPeriod;
+                    options.IAmAliveTablePublishTimeout = FastLivenessPeriod;
+                    options.DefunctSiloCleanupPeriod = FastLivenessPeriod;
+                    options.DefunctSiloExpiration = FastLivenessPeriod;
                     options.DefunctSiloMinimumRetention = TimeSpan.Zero;
                 });
             }

@@ -59,6 +59,32 @@ public sealed class ResidentDirectory(NpgsqlDataSource database)
         return [.. candidates];
     }
 
+    /// <summary>
+    /// Which of <paramref name="numbers"/> no person in the registry holds or held (a number replaced by a correction
+    /// still names its person). A person is here before their registration is acknowledged, so a link to anyone
+    /// acknowledged is found; asking the read model, not the citizens, keeps two people linking to each other at the
+    /// same time from waiting on each other's grain.
+    /// </summary>
+    public async Task<IReadOnlySet<PersonalIdNumber>> UnknownAsync(IReadOnlyCollection<PersonalIdNumber> numbers, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(numbers);
+        var unknown = numbers.ToHashSet();
+        if (unknown.Count == 0)
+        {
+            return unknown;
+        }
+
+        await using var command = database.CreateCommand("SELECT personal_id FROM registry.resident WHERE personal_id = ANY($1::char(12)[])");
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. unknown.Select(static number => number.Value)] });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            unknown.RemoveWhere(number => number.Value == reader.GetString(0));
+        }
+
+        return unknown;
+    }
+
     /// <summary>One page of people matching <paramref name="query"/>.</summary>
     /// <exception cref="ArgumentException">The query is invalid; <see cref="ResidentQuery.Validate"/> says why.</exception>
     public async Task<ResidentSearchPage> SearchAsync(ResidentQuery query, CancellationToken cancellationToken = default)

@@ -42,6 +42,12 @@ public sealed partial class EventPublisherGrain(
     ILogger<EventPublisherGrain> logger)
     : Grain, IEventPublisherGrain, IRemindable
 {
+    /// <summary>How often the publisher reads the ledger for new events: the events' delay behind the ledger when it runs.</summary>
+    public static readonly TimeSpan PublishPeriod = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How soon the publisher is back after its silo died: the reminder that keeps it running.</summary>
+    public static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
+
     private const int BatchSize = 500;
 
     private IGrainTimer? _timer;
@@ -49,13 +55,13 @@ public sealed partial class EventPublisherGrain(
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _timer = this.RegisterGrainTimer(PublishAsync, new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = TimeSpan.FromMilliseconds(500), KeepAlive = true });
+        _timer = this.RegisterGrainTimer(PublishAsync, new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = PublishPeriod, KeepAlive = true });
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public async Task StartAsync() =>
-        await this.RegisterOrUpdateReminder("publish", TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        await this.RegisterOrUpdateReminder("publish", ReminderPeriod, ReminderPeriod);
 
     /// <inheritdoc />
     public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;

@@ -13,6 +13,7 @@ namespace Registry.Grains.Residents;
 public sealed partial class CitizenGrain(
     [PersistentState(RegistryStorage.CitizenState, RegistryStorage.Name)] IPersistentState<CitizenState> state,
     ResidentProjection projection,
+    ResidentDirectory directory,
     UnfinishedWork unfinished,
     TimeProvider time,
     ILogger<CitizenGrain> logger)
@@ -237,7 +238,9 @@ public sealed partial class CitizenGrain(
     public async Task<ChangeOutcome?> CheckRelocationAsync(Relocate command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (await CurrentHolderAsync() is { } current)
+        // Read-only: it interleaves with the person's other read-only calls, so it finishes nothing still owed. The
+        // stored record already holds every stored change, so the answer is the same; the move itself finishes them.
+        if (State.SupersededBy is { } current)
         {
             return await GrainFactory.Citizen(current).CheckRelocationAsync(command);
         }
@@ -417,8 +420,10 @@ public sealed partial class CitizenGrain(
         }
         else
         {
-            // Woken by a mark whose clear was lost: nothing is owed.
-            await unfinished.ClearAsync(Number, State.Version);
+            // Nothing is owed: the mark's clear was lost, or it was made for a change whose write failed and that storage
+            // does not hold (its version is above the stored one). Only this grain marks this person, and only just before
+            // it stores, so every mark left now is stale whatever its version; kept, it would wake the person every sweep.
+            await unfinished.ClearAsync(Number, long.MaxValue);
         }
     }
 
@@ -480,16 +485,10 @@ public sealed partial class CitizenGrain(
                 [new FieldError(field, $"'{operationId}' belongs to an earlier change with other content. Use a new id for a new change.")]);
     }
 
-    private async Task<ChangeRefused?> MissingLinksAsync(IEnumerable<(string Field, PersonalIdNumber Number)> links)
-    {
-        var errors = new FieldErrors();
-        foreach (var (field, number) in links)
-        {
-            errors.Add(field, await GrainFactory.Citizen(number).GetAsync() is null ? $"No person holds the personal ID number {number}." : null);
-        }
-
-        return errors.Any ? new ChangeRefused(RefusalKind.Invalid, "A linked person is not in the registry; nothing was changed.", errors.ToArray()) : null;
-    }
+    private async Task<ChangeRefused?> MissingLinksAsync(IEnumerable<(string Field, PersonalIdNumber Number)> links) =>
+        await LinkedPeople.CheckAsync(directory, links) is { Length: > 0 } errors
+            ? new ChangeRefused(RefusalKind.Invalid, "A linked person is not in the registry; nothing was changed.", errors)
+            : null;
 
     private async Task<PersonalIdNumber> AllocateAsync(ResidentRecord record)
     {

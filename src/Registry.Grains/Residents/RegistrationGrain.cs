@@ -107,16 +107,8 @@ public sealed class RegistrationGrain(
         }
     }
 
-    private async Task<Rejected?> MissingLinksAsync(RegisterResident request)
-    {
-        var errors = new FieldErrors();
-        foreach (var (field, number) in request.Family.Declared())
-        {
-            errors.Add(field, await GrainFactory.Citizen(number).GetAsync() is null ? $"No person holds the personal ID number {number}." : null);
-        }
-
-        return errors.Any ? new Rejected(errors.ToArray()) : null;
-    }
+    private async Task<Rejected?> MissingLinksAsync(RegisterResident request) =>
+        await LinkedPeople.CheckAsync(directory, request.Family.Declared()) is { Length: > 0 } errors ? new Rejected(errors) : null;
 
     private Task<PersonalIdNumber> AllocateAsync(RegisterResident request) =>
         GrainFactory.IdNumberAllocator(IdNumberPrefix.For(request.BirthRegistrationProvince, request.Sex, request.BirthDate)).AllocateAsync();

@@ -51,21 +51,10 @@ internal static class BatchUploads
     }
 
     /// <summary>Polls the batch's progress until it is completed; returns the last progress seen.</summary>
-    public static async Task<JsonElement> WaitUntilCompletedAsync(HttpClient client, string batchId, TimeSpan? patience = null)
-    {
-        var deadline = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var progress = await GetJsonAsync(client, $"/batches/{Uri.EscapeDataString(batchId)}");
-            if (progress.GetProperty("status").GetString() == "completed")
-            {
-                return progress;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Batch {batchId} did not complete: {progress}");
-            await Task.Delay(TimeSpan.FromMilliseconds(200));
-        }
-    }
+    public static Task<JsonElement> WaitUntilCompletedAsync(HttpClient client, string batchId, TimeSpan? patience = null) =>
+        Eventually.ValueAsync(() => GetJsonAsync(client, $"/batches/{Uri.EscapeDataString(batchId)}"),
+            static progress => progress.GetProperty("status").GetString() == "completed",
+            patience ?? Eventually.Within(RegistryTestCluster.BatchReminderPeriod), $"batch {batchId} completes");
 
     /// <summary>Every row's result, following the pages.</summary>
     public static async Task<List<JsonElement>> RowsAsync(HttpClient client, string batchId, string? status = null)

@@ -12,7 +12,7 @@ public sealed class BatchClusterFixture : RegistryClusterFixture;
 /// <summary>The batch grain on a three-silo cluster with PostgreSQL: every row of a stored batch gets one result.</summary>
 public sealed class BatchProcessingTests(BatchClusterFixture fixture) : IClassFixture<BatchClusterFixture>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Patience = Eventually.Within(RegistryTestCluster.BatchReminderPeriod);
     private readonly IClusterClient _client = fixture.Client;
     private readonly string _database = fixture.ConnectionString;
 

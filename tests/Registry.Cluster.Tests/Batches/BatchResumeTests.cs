@@ -28,12 +28,8 @@ public sealed class BatchResumeTests
         await batch.StartAsync();
 
         // Mid-batch: some rows done, most still pending.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (Rows - await StoredBatches.CountAsync(database, batchId, "pending") < 200)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The batch did not get going within 60 s.");
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
+        await Eventually.TrueAsync(async () => Rows - await StoredBatches.CountAsync(database, batchId, "pending") >= 200,
+            Eventually.Within(RegistryTestCluster.BatchReminderPeriod), "the batch gets going");
 
         var host = await cluster.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(batch);
         var victim = cluster.Silos.Single(silo => silo.SiloAddress.Equals(host));

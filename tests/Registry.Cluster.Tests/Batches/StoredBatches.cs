@@ -53,15 +53,8 @@ public static class StoredBatches
     }
 
     /// <summary>Waits until the batch is completed, failing after <paramref name="timeout"/>.</summary>
-    public static async Task WaitUntilCompletedAsync(string database, string batchId, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (await StatusAsync(database, batchId) != "completed")
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Batch {batchId} did not complete within {timeout}; {await CountAsync(database, batchId, "pending")} rows pending.");
-            await Task.Delay(TimeSpan.FromMilliseconds(200));
-        }
-    }
+    public static Task WaitUntilCompletedAsync(string database, string batchId, TimeSpan timeout) =>
+        Eventually.ValueAsync(() => StatusAsync(database, batchId), static status => status == "completed", timeout, $"batch {batchId} completes");
 
     /// <summary>The batch's status.</summary>
     public static Task<string> StatusAsync(string database, string batchId) =>

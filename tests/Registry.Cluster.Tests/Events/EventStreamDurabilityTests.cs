@@ -9,6 +9,7 @@ using Registry.Contracts;
 using Registry.Contracts.Events;
 using Registry.Contracts.Residents;
 using Registry.Grains.Events;
+using Registry.Silo.Hosting;
 using Registry.TestSupport;
 using Xunit.Abstractions;
 
@@ -54,11 +55,12 @@ public sealed class EventStreamDurabilityTests(ITestOutputHelper output)
             var before = await RegisterNewbornsAsync(client, BirthsBeforeKill);
             var held = await firstEvent.Task.WaitAsync(TimeSpan.FromSeconds(60));
             // Every birth published and every queued batch taken by the agent, none confirmed.
-            await WaitUntilAsync(TimeSpan.FromSeconds(60), "the births were not all published and taken by the agent", async () =>
+            await Eventually.TrueAsync(async () =>
                 await TestDatabase.ScalarAsync<long>(database,
                     "SELECT count(*) FROM registry.province_resident_change WHERE reason = 'birth' AND sequence > " +
                     "coalesce((SELECT (convert_from(payloadbinary, 'UTF8')::jsonb ->> 'position')::bigint FROM orleansstorage WHERE graintypestring = 'eventPublisher'), 0)") == 0
-                && await TestDatabase.ScalarAsync<long>(database, "SELECT count(*) FROM orleansstreammessage WHERE dequeued = 0") == 0);
+                && await TestDatabase.ScalarAsync<long>(database, "SELECT count(*) FROM orleansstreammessage WHERE dequeued = 0") == 0,
+                Eventually.Within(EventPublisherGrain.PublishPeriod + EventStreamHosting.PollingPeriod), "every birth is published and taken by the agent");
             var takenAtKill = await TestDatabase.ScalarAsync<long>(database, "SELECT count(*) FROM orleansstreammessage WHERE dequeued > 0");
 
             var publisherSilo = await client.GetGrain<IManagementGrain>(0).GetActivationAddress(client.GetGrain<IEventPublisherGrain>(0));
@@ -68,12 +70,13 @@ public sealed class EventStreamDurabilityTests(ITestOutputHelper output)
             var after = await RegisterNewbornsAsync(client, BirthsAfterKill);
 
             string[] expected = [.. before.Concat(after).Select(number => $"registration:{number}")];
-            // The publisher may have died with the silo: its reminder (one minute) brings it back for the later births.
-            await WaitUntilAsync(TimeSpan.FromSeconds(180), "not every birth reached the subscriber", () =>
-                Task.FromResult(expected.All(received.ContainsKey) && received[held] >= 2));
+            // The publisher may have died with the silo: its reminder brings it back for the later births, and the held
+            // batch is offered again after the visibility timeout.
+            await Eventually.TrueAsync(() => Task.FromResult(expected.All(received.ContainsKey) && received[held] >= 2),
+                EventPublisherGrain.ReminderPeriod * 3 + RegistryTestCluster.EventVisibilityTimeout, "every birth reaches the subscriber, the held one again");
             var deliveredAfter = sinceKill.Elapsed;
-            await WaitUntilAsync(TimeSpan.FromSeconds(60), "the queue was not emptied", async () =>
-                await TestDatabase.ScalarAsync<long>(database, "SELECT count(*) FROM orleansstreammessage") == 0);
+            await Eventually.TrueAsync(async () => await TestDatabase.ScalarAsync<long>(database, "SELECT count(*) FROM orleansstreammessage") == 0,
+                Eventually.Within(EventStreamHosting.PollingPeriod), "the queue is emptied");
             output.WriteLine($"Killed {agentSilo.SiloAddress} (the publisher was {(agentSilo.SiloAddress.Equals(publisherSilo) ? "on it" : "elsewhere")}) holding {takenAtKill} taken, unconfirmed batch(es); " +
                              $"all {expected.Length} births delivered {deliveredAfter.TotalSeconds:0.0} s later, {received.Values.Count(count => count > 1)} of them more than once.");
 
@@ -93,8 +96,7 @@ public sealed class EventStreamDurabilityTests(ITestOutputHelper output)
     /// <summary>The silo whose pulling agent runs the stream's one queue, once the queues are balanced.</summary>
     private static async Task<SiloHandle> PullingAgentSiloAsync(TestCluster cluster)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+        var running = await Eventually.ValueAsync(async () =>
         {
             var running = new List<SiloHandle>();
             foreach (var silo in cluster.Silos)
@@ -106,14 +108,9 @@ public sealed class EventStreamDurabilityTests(ITestOutputHelper output)
                 }
             }
 
-            if (running.Count == 1)
-            {
-                return running[0];
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"After 60 s {running.Count} silos run a pulling agent for the one queue.");
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
-        }
+            return running;
+        }, static running => running.Count == 1, Eventually.Within(EventStreamHosting.PollingPeriod), "one silo runs the pulling agent of the one queue");
+        return running[0];
     }
 
     private static async Task<string[]> RegisterNewbornsAsync(IClusterClient client, int count) =>
@@ -132,19 +129,9 @@ public sealed class EventStreamDurabilityTests(ITestOutputHelper output)
                 {
                     return Assert.IsType<Registered>(await client.Registration(command.IdempotencyKey).RegisterAsync(command)).Resident.PersonalIdNumber.Value;
                 }
-                catch (Exception exception) when (attempt < 5 && exception is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException)
+                catch (Exception exception) when (attempt < 5 && TransientFailures.Include(exception))
                 {
                 }
             }
         }));
-
-    private static async Task WaitUntilAsync(TimeSpan timeout, string failure, Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Within {timeout.TotalSeconds:0} s {failure}.");
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
-        }
-    }
 }

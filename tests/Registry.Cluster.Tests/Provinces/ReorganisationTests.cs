@@ -96,21 +96,10 @@ public sealed class ReorganisationTests(ReorganisationClusterFixture fixture) : 
         return plan!;
     }
 
-    private async Task<ReorganisationProgress> WaitUntilCompletedAsync(string planId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            var progress = (await _client.GetGrain<IReorganisationGrain>(planId).GetProgressAsync())!;
-            if (progress.Status == ReorganisationStatus.Completed)
-            {
-                return progress;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"The run of {planId} did not complete within 90 s: {progress}");
-            await Task.Delay(TimeSpan.FromMilliseconds(200));
-        }
-    }
+    private async Task<ReorganisationProgress> WaitUntilCompletedAsync(string planId) =>
+        (await Eventually.ValueAsync(_client.GetGrain<IReorganisationGrain>(planId).GetProgressAsync,
+            static progress => progress?.Status == ReorganisationStatus.Completed,
+            Eventually.Within(RegistryTestCluster.ReorganisationReminderPeriod), $"the run of {planId} completes"))!;
 
     private async Task AssertNoDriftAsync()
     {

@@ -55,6 +55,27 @@ public sealed class PersonRecordTests(PersonRecordClusterFixture fixture) : ICla
         Assert.Equal(before, await StorageAsync());
     }
 
+    /// <summary>
+    /// Two people linked to each other in amendments made at the same time are both linked at once. (Before, each
+    /// amendment asked the other person's grain whether they exist while that grain was busy asking back, and both
+    /// calls waited until Orleans' response timeout.)
+    /// </summary>
+    [Fact]
+    public async Task Two_people_marrying_each_other_at_the_same_time_do_not_wait_on_each_other()
+    {
+        var bride = await RegisterAsync(Command("Nguyễn Thị Lan", new DateOnly(1995, 4, 4), Sex.Female));
+        var groom = await RegisterAsync(Command("Trần Văn Nam", new DateOnly(1994, 3, 3), Sex.Male));
+        AmendResident Marry(PersonalIdNumber spouse) =>
+            new("marry-" + Guid.NewGuid().ToString("N"), TestActors.Administrator, "Kết hôn", "ĐKKH-12/2026", [new FieldChange("spouse", spouse.Value)]);
+
+        var answers = await Task.WhenAll(
+            _client.Citizen(bride.PersonalIdNumber).AmendAsync(Marry(groom.PersonalIdNumber)),
+            _client.Citizen(groom.PersonalIdNumber).AmendAsync(Marry(bride.PersonalIdNumber)));
+
+        Assert.Equal(groom.PersonalIdNumber, Assert.IsType<Changed>(answers[0]).Resident.Family.Spouse);
+        Assert.Equal(bride.PersonalIdNumber, Assert.IsType<Changed>(answers[1]).Resident.Family.Spouse);
+    }
+
     /// <summary>A number issued before the registry is kept; the same number cannot be registered twice.</summary>
     [Fact]
     public async Task An_issued_number_is_kept_and_cannot_be_taken_twice()

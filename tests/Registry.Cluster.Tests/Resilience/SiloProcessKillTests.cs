@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,8 +42,8 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output)
             ["Silo__Membership__TableRefreshTimeout"] = "00:00:01",
             ["Silo__Membership__IAmAliveTablePublishTimeout"] = "00:00:02",
             ["Silo__Reminders__MinimumReminderPeriod"] = "00:00:01",
-            ["UnfinishedWork__SweepPeriod"] = "00:00:02",
-            ["UnfinishedWork__GracePeriod"] = "00:00:01",
+            ["UnfinishedWork__SweepPeriod"] = RegistryTestCluster.UnfinishedWorkSweepPeriod.ToString("c", CultureInfo.InvariantCulture),
+            ["UnfinishedWork__GracePeriod"] = RegistryTestCluster.UnfinishedWorkGracePeriod.ToString("c", CultureInfo.InvariantCulture),
         };
         var silos = await Task.WhenAll(Enumerable.Range(1, 3).Select(i => SiloProcess.StartAsync($"silo-{i}", scratch.ConnectionString, clusterId, settings)));
         try
@@ -84,7 +85,7 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output)
 
                             break;
                         }
-                        catch (Exception exception) when (exception is TimeoutException or OrleansException or SiloUnavailableException)
+                        catch (Exception exception) when (TransientFailures.Include(exception))
                         {
                             Interlocked.Increment(ref retries);
                             await Task.Delay(200);
@@ -100,12 +101,10 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output)
             var movesDone = clock.Elapsed;
 
             // Recovered: nothing left unfinished (the sweep wakes whatever the dead silo left half done).
-            var deadline = DateTime.UtcNow.AddSeconds(120);
-            while (await TestDatabase.ScalarAsync<long>(scratch.ConnectionString, "SELECT count(*) FROM registry.unfinished_citizen") > 0)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "Unfinished work was not finished within 120 s of the last relocation.");
-                await Task.Delay(TimeSpan.FromMilliseconds(500));
-            }
+            await Eventually.TrueAsync(
+                async () => await TestDatabase.ScalarAsync<long>(scratch.ConnectionString, "SELECT count(*) FROM registry.unfinished_citizen") == 0,
+                // The sweep's reminder may have lived on the killed silo: it first moves to a living one.
+                RegistryTestCluster.UnfinishedWorkPatience * 2, "the sweep finishes whatever the killed silo left half done");
 
             var recovered = clock.Elapsed;
             output.WriteLine($"{acknowledged.Count} relocations acknowledged by {people.Length} people in {movesDone.TotalSeconds:F1} s, silo-2 killed at {killedAt.TotalSeconds:F1} s, {retries} calls retried, no unfinished work {(recovered - movesDone).TotalSeconds:F1} s after the last relocation");
