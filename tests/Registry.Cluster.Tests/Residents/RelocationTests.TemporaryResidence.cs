@@ -1,6 +1,7 @@
 using Registry.Contracts;
 using Registry.Contracts.Residents;
 using Registry.Grains.ResidenceSweep;
+using Registry.Grains.PagedWork;
 using Registry.TestSupport;
 
 namespace Registry.Cluster.Tests.Residents;
@@ -92,22 +93,9 @@ public sealed partial class RelocationTests
         Assert.Null(cleared.Resident.PermanentResidenceDeletionFlaggedOn);
     }
 
-    private static async Task<ResidenceSweepProgress> WaitUntilSweptAsync(IResidenceSweepGrain sweep)
-    {
-        // The sweep goes on in pages on its own timer; a few residents take one page, the bound is for a busy machine.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var progress = await sweep.GetProgressAsync();
-            if (progress.Done)
-            {
-                return progress;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"The sweep did not finish within 60 s: {progress}");
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
-        }
-    }
+    // The sweep goes on in pages, one per tick of its timer; a few residents take one page.
+    private static Task<ResidenceSweepProgress> WaitUntilSweptAsync(IResidenceSweepGrain sweep) =>
+        Eventually.ValueAsync(sweep.GetProgressAsync, static progress => progress.Done, Eventually.Within(PagedRun.ShortPause), "the residence sweep finishes");
 
     private static RegisterTemporaryResidence Temporary(ResidenceAddress address, DateOnly from, DateOnly until) =>
         new("temporary-" + Guid.NewGuid().ToString("N"), TestActors.Administrator, address, from, until);
