@@ -1,11 +1,13 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
+using Registry.Admin.Communes;
 using Registry.Admin.Reconciliation;
 using Registry.Contracts.Access;
 using Registry.Tokens;
 
 // registry-admin token --role central-administrator --subject alice [--province 001] [--hours 8]
 // registry-admin reconcile [--api http://127.0.0.1:8080] [--token ...]
+// registry-admin communes import --file communes-2024.csv [--api http://127.0.0.1:8080] [--token ...]
 //
 // Reads the API's own token settings, Registry:Auth:Issuer, :Audience and :SigningKey, from an appsettings.json
 // beside this program or from the environment (Registry__Auth__SigningKey, ...), and prints the token alone on
@@ -76,5 +78,5 @@ token.SetAction(parse =>
     return 0;
 });
 
-var root = new RootCommand("Population registry operators' commands.") { token, ReconcileCommand.Create() };
+var root = new RootCommand("Population registry operators' commands.") { token, ReconcileCommand.Create(), ImportCommunesCommand.Create() };
 return await root.Parse(args).InvokeAsync();

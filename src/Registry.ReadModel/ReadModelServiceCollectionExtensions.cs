@@ -20,6 +20,7 @@ public static class ReadModelServiceCollectionExtensions
         services.TryAddSingleton<ResidentCensus>();
         services.TryAddSingleton<Events.EventFeed>();
         services.TryAddSingleton<Migration.MigrationStatistics>();
+        services.TryAddSingleton<Communes.CommuneLists>();
         return services;
     }
 }
