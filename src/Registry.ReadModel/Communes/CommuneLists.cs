@@ -60,16 +60,19 @@ public sealed class CommuneLists(NpgsqlDataSource database)
             return CommuneListImport.Unchanged;
         }
 
-        await using (var replace = new NpgsqlCommand(
-            """
-            DELETE FROM registry.commune_list WHERE units = $1;
-            INSERT INTO registry.commune_list (units, digest, communes) VALUES ($1, $2, $3);
-            """, connection, transaction))
+        // The list's communes go with it (ON DELETE CASCADE).
+        await using (var delete = new NpgsqlCommand("DELETE FROM registry.commune_list WHERE units = $1", connection, transaction))
         {
-            replace.Parameters.Add(new NpgsqlParameter<string> { TypedValue = list.Units });
-            replace.Parameters.Add(new NpgsqlParameter<string> { TypedValue = digest, NpgsqlDbType = NpgsqlDbType.Char });
-            replace.Parameters.Add(new NpgsqlParameter<int> { TypedValue = list.Communes.Count });
-            await replace.ExecuteNonQueryAsync(cancellationToken);
+            delete.Parameters.Add(new NpgsqlParameter<string> { TypedValue = list.Units });
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var insert = new NpgsqlCommand("INSERT INTO registry.commune_list (units, digest, communes) VALUES ($1, $2, $3)", connection, transaction))
+        {
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = list.Units });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = digest, NpgsqlDbType = NpgsqlDbType.Char });
+            insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = list.Communes.Count });
+            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await using (var copy = await connection.BeginBinaryImportAsync(
