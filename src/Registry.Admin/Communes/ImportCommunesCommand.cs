@@ -31,16 +31,8 @@ public static class ImportCommunesCommand
                           "or province_code,commune_code,commune_name (the units after the 2025 reorganisation).",
             Required = true,
         };
-        var api = new Option<Uri>("--api")
-        {
-            Description = "Base URL of the registry API.",
-            DefaultValueFactory = _ => new Uri("http://127.0.0.1:8080"),
-        };
-        var token = new Option<string?>("--token")
-        {
-            Description = "Bearer token of a central administrator; default $REGISTRY_TOKEN.",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("REGISTRY_TOKEN"),
-        };
+        var api = ApiConnection.Api();
+        var token = ApiConnection.Token();
         var import = new Command("import", "Import a national commune list; importing the same list again changes nothing.") { file, api, token };
         import.SetAction(async (parse, cancellationToken) =>
         {
