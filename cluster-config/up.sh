@@ -7,6 +7,12 @@
 # .local/run/signing-key (kept, so tokens stay valid across runs); every run writes fresh tokens
 # for a central administrator and for a provincial officer of Hà Nội (001) beside it.
 #
+# The national commune lists (communes-2024.csv, communes-2025.csv) are reference data kept outside
+# the repository, in ../shared/data beside it (or $REGISTRY_REFERENCE_DATA). When they are there,
+# every run imports them with `Registry.Admin communes import` (the same list again changes nothing;
+# the 2025 one is held until the 2025 reorganisation); without them, provinces keep the communes
+# central administrators add one by one.
+#
 # Usage: up.sh [--no-build]
 #   --no-build   skip `dotnet build Cluster.sln -c Release` (use the binaries already built)
 #
@@ -175,6 +181,18 @@ ADMIN_TOKEN_FILE="$RUN_DIR/token-central-administrator"
 OFFICER_TOKEN_FILE="$RUN_DIR/token-provincial-officer-001"
 mint_token "$ADMIN_TOKEN_FILE" --role central-administrator --subject local-admin
 mint_token "$OFFICER_TOKEN_FILE" --role provincial-officer --subject local-officer-001 --province 001
+
+REFERENCE_DATA="${REGISTRY_REFERENCE_DATA:-$REGISTRY_ROOT/../shared/data}"
+for list in communes-2024.csv communes-2025.csv; do
+    if [[ -f "$REFERENCE_DATA/$list" ]]; then
+        log "importing the commune list $REFERENCE_DATA/$list"
+        REGISTRY_TOKEN="$(<"$ADMIN_TOKEN_FILE")" dotnet "$ADMIN_DLL" communes import \
+            --file "$REFERENCE_DATA/$list" --api "http://127.0.0.1:$API_PORT" ||
+            die "the commune list $list was not imported"
+    else
+        log "no commune list $REFERENCE_DATA/$list: provinces keep the communes added through the API"
+    fi
+done
 
 echo
 echo "Registry is up: $SILOS silo(s) and one API (cluster $CLUSTER_ID)."

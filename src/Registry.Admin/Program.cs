@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
+using Registry.Admin.Communes;
 using Registry.Admin.Reconciliation;
 using Registry.Admin.Schema;
 using Registry.Contracts.Access;
@@ -9,6 +10,7 @@ using Registry.Tokens;
 // registry-admin reconcile [--api http://127.0.0.1:8080] [--token ...]
 // registry-admin migrate [--connection "Host=...;Database=registry;..."]   (or ConnectionStrings__Registry)
 // registry-admin list
+// registry-admin communes import --file communes-2024.csv [--api http://127.0.0.1:8080] [--token ...]
 //
 // Reads the API's own token settings, Registry:Auth:Issuer, :Audience and :SigningKey, from an appsettings.json
 // beside this program or from the environment (Registry__Auth__SigningKey, ...), and prints the token alone on
@@ -79,5 +81,8 @@ token.SetAction(parse =>
     return 0;
 });
 
-var root = new RootCommand("Population registry operators' commands.") { token, ReconcileCommand.Create(), SchemaCommands.Migrate(), SchemaCommands.List() };
+var root = new RootCommand("Population registry operators' commands.")
+{
+    token, ReconcileCommand.Create(), SchemaCommands.Migrate(), SchemaCommands.List(), ImportCommunesCommand.Create(),
+};
 return await root.Parse(args).InvokeAsync();

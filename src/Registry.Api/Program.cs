@@ -25,6 +25,7 @@ app.UseRegistryAuthentication();
 app.MapResidentsApi();
 app.MapProvincesApi();
 app.MapReorganisationsApi();
+app.MapCommuneListsApi();
 app.MapHouseholdsApi();
 app.MapStatisticsApi();
 app.MapEventsApi();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Registry.Database.Batches;
+using Registry.Database.Communes;
 using Registry.Database.Events;
 using Registry.Database.Health;
 using Registry.Database.Provinces;
@@ -38,6 +39,7 @@ public static class DatabaseServiceCollectionExtensions
         services.TryAddSingleton<ResidentCensus>();
         services.TryAddSingleton<EventFeed>();
         services.TryAddSingleton<MigrationStatistics>();
+        services.TryAddSingleton<CommuneLists>();
 
         // Written and read by the API: uploads are stored without a silo.
         services.TryAddSingleton<BatchStore>();

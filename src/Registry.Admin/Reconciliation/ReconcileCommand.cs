@@ -22,16 +22,8 @@ public static class ReconcileCommand
     /// <summary>The command line definition.</summary>
     public static Command Create()
     {
-        var api = new Option<Uri>("--api")
-        {
-            Description = "Base URL of the registry API.",
-            DefaultValueFactory = _ => new Uri("http://127.0.0.1:8080"),
-        };
-        var token = new Option<string?>("--token")
-        {
-            Description = "Bearer token of a central administrator; default $REGISTRY_TOKEN.",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("REGISTRY_TOKEN"),
-        };
+        var api = ApiConnection.Api();
+        var token = ApiConnection.Token();
         var command = new Command("reconcile", "Recompute resident counts from the read model and report each province's drift from its counters.") { api, token };
         command.SetAction(async (parse, cancellationToken) =>
         {

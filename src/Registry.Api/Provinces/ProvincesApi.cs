@@ -64,7 +64,7 @@ public static class ProvincesApi
         var commune = new Commune(communeCode, request.Name!);
         if (await province.SetCommuneAsync(commune) is { } refused)
         {
-            return RequestProblems.Invalid([new FieldError("name", refused)]);
+            return RequestProblems.Invalid([refused]);
         }
 
         return TypedResults.Ok(commune with { Name = commune.Name.Normalize().Trim() });

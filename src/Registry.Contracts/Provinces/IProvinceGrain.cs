@@ -15,18 +15,31 @@ public interface IProvinceGrain : IGrainWithStringKey
     [ReadOnly]
     Task<ProvinceCounts> GetCountsAsync();
 
-    /// <summary>Adds a commune or ward, or renames it; repeating the call is harmless.</summary>
-    /// <returns>Null when stored, else why the commune was refused (nothing changed).</returns>
-    Task<string?> SetCommuneAsync(Commune commune);
+    /// <summary>
+    /// Adds a commune or ward, or renames it; repeating the call is harmless. Once a national commune list is in force,
+    /// only a commune of this province in that list is accepted.
+    /// </summary>
+    /// <returns>Null when stored, else why the commune was refused, naming the field (nothing changed).</returns>
+    Task<FieldError?> SetCommuneAsync(Commune commune);
 
-    /// <summary>The province's communes and wards, by code.</summary>
+    /// <summary>The province's communes and wards, by code: those of the national list in force, else those stored here.</summary>
     [ReadOnly]
     Task<Commune[]> GetCommunesAsync();
+
+    /// <summary>The national commune list in force and the codes this province's communes are listed under; null while none is.</summary>
+    [ReadOnly]
+    Task<CommuneListInForce?> GetCommuneListAsync();
+
+    /// <summary>
+    /// Reads again which national commune list is in force and this province's communes in it: after an import, and
+    /// when a reorganisation makes other units current. Otherwise they are read once per activation.
+    /// </summary>
+    Task ReloadCommuneListAsync();
 
     /// <summary>
     /// Why a permanent residence cannot be in <paramref name="communeCode"/> of this province, or null when it can: the
     /// error names <c>provinceCode</c> when the province was absorbed by a reorganisation, <c>communeCode</c> when it
-    /// has no such commune.
+    /// has no such commune (in the national list in force, when one is).
     /// </summary>
     [ReadOnly]
     Task<FieldError?> CheckDestinationAsync(string communeCode);

@@ -127,6 +127,8 @@ public sealed partial class ReorganisationGrain(
     {
         if (State.Status == ReorganisationStatus.Scheduled)
         {
+            // The plan's units are current from now: a commune list held for them comes into force in every province.
+            await Task.WhenAll(ProvinceCatalog.All2024.Select(province => GrainFactory.Province(province.Code).ReloadCommuneListAsync()));
             state.State = State with { Status = ReorganisationStatus.Running, StartedAt = time.GetUtcNow() };
         }
 
