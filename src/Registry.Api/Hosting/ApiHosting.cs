@@ -13,7 +13,12 @@ public static class ApiHosting
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Configure<JsonOptions>(options =>
-            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        {
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            // A field given twice is refused (400 naming it, see RequestProblems), never decided by the last value: a
+            // client or proxy that reads the first one would otherwise see another request than the registry stored.
+            options.SerializerOptions.AllowDuplicateProperties = false;
+        });
         // Binding failures throw so that RequestProblems can name the field; by default they only set 400.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails();
