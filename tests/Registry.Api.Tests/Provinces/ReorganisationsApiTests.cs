@@ -99,7 +99,7 @@ public sealed class ReorganisationsApiTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
-    /// <summary>The start and the progress are in the OpenAPI document.</summary>
+    /// <summary>The start and the progress are in the OpenAPI document; reading the progress declares its 400 and 404 as problem details.</summary>
     [Fact]
     public async Task Reorganisations_are_in_the_OpenAPI_document()
     {
@@ -108,6 +108,11 @@ public sealed class ReorganisationsApiTests(ApiFixture api)
         var path = document.GetProperty("paths").GetProperty("/reorganisations/{planId}");
         Assert.Equal("StartReorganisation", path.GetProperty("put").GetProperty("operationId").GetString());
         Assert.Equal("GetReorganisation", path.GetProperty("get").GetProperty("operationId").GetString());
+        foreach (var status in new[] { "400", "404" })
+        {
+            var content = path.GetProperty("get").GetProperty("responses").GetProperty(status).GetProperty("content");
+            Assert.True(content.TryGetProperty("application/problem+json", out _), $"GET declares no {status} problem");
+        }
     }
 
     private static async Task<HttpResponseMessage> PutAsync(HttpClient client, string planId, string csv, string query)
