@@ -11,6 +11,8 @@
 #   REGISTRY_TEST_TIMEOUT   limit for the whole `dotnet test` run, as for timeout(1)
 #                           (default 80m, inside CI's 90 minutes; 0 means none)
 #
+# Needs Node.js and npm for the OpenAPI linter, installed with `npm ci` into cluster-config/tools/openapi-lint.
+#
 # The tests receive REGISTRY_TEST_CONNECTION, a connection string for the role `registry` to an
 # empty database `registry_test`. No migrations are applied here: the tests apply them (and check
 # that applying them twice is harmless). The role may CREATE DATABASE for scratch databases.
@@ -54,6 +56,17 @@ if ! test_pg start; then
 fi
 REGISTRY_TEST_CONNECTION="$(test_pg url)"
 export REGISTRY_TEST_CONNECTION
+
+# The OpenAPI linter the API tests run on the API's document, pinned by its package-lock.json. Installed
+# from the npm registry when missing or not the locked version; it runs offline (see tools/openapi-lint).
+LINT="$HERE/tools/openapi-lint"
+locked_linter() { node -p "require('$LINT/package-lock.json').packages['node_modules/@redocly/cli'].version"; }
+installed_linter() { node -p "require('$LINT/node_modules/@redocly/cli/package.json').version" 2>/dev/null || true; }
+if [[ "$(installed_linter)" != "$(locked_linter)" ]]; then
+    log "installing the OpenAPI linter (npm ci in $LINT)"
+    # A failed install fails the linter's test with a message naming the folder; every other test still runs.
+    (cd "$LINT" && npm ci --no-audit --no-fund --ignore-scripts) || warn "npm ci in $LINT failed"
+fi
 
 mkdir -p "$RESULTS"
 cd "$REGISTRY_ROOT"

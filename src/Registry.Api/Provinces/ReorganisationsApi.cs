@@ -15,6 +15,8 @@ public static class ReorganisationsApi
     /// <summary>Longest plan accepted: the 2025 plan is under 2 KB; a plan names at most the 63 units.</summary>
     private const int MaxPlanBytes = 64 * 1024;
 
+    private const string PlanIdField = "planId";
+
     /// <summary>Maps the reorganisation endpoints.</summary>
     public static IEndpointRouteBuilder MapReorganisationsApi(this IEndpointRouteBuilder endpoints)
     {
@@ -74,21 +76,35 @@ public static class ReorganisationsApi
         var (plan, planErrors) = ReorganisationPlan.Parse(planId, effective!.Value, new StringReader(text), units.Current);
         if (plan is null)
         {
-            return RequestProblems.Invalid(planErrors);
+            return RequestProblems.Invalid(planErrors.Select(InRequestTerms));
         }
 
         return await cluster.GetGrain<IReorganisationGrain>(plan.Id).StartAsync(plan, user.ToActor()) switch
         {
             ReorganisationStarted started => TypedResults.Accepted($"/reorganisations/{Uri.EscapeDataString(plan.Id)}", started.Progress),
-            ReorganisationRefused refused => RequestProblems.Invalid(refused.Errors),
+            ReorganisationRefused refused => RequestProblems.Invalid(refused.Errors.Select(InRequestTerms)),
             ReorganisationConflict conflict => TypedResults.Problem(title: "This plan id belongs to another plan; nothing was changed.", detail: conflict.Message,
                 statusCode: StatusCodes.Status409Conflict),
             var other => throw new InvalidOperationException($"Unknown outcome {other.GetType().Name}."),
         };
     }
 
-    private static async Task<Results<Ok<ReorganisationProgress>, ProblemHttpResult>> GetAsync(string planId, IClusterClient cluster) =>
-        await cluster.GetGrain<IReorganisationGrain>(planId).GetProgressAsync() is { } progress
+    private static async Task<Results<Ok<ReorganisationProgress>, ValidationProblem, ProblemHttpResult>> GetAsync(string planId, IClusterClient cluster)
+    {
+        if (ReorganisationPlan.CheckId(planId) is { } invalid)
+        {
+            return RequestProblems.Invalid([new FieldError(PlanIdField, invalid)]);
+        }
+
+        // A run stores its plan only after the units grain accepted it, so a plan that grain does not list was never
+        // started. Asking it first answers an unknown id without activating a run grain (and reading storage) for
+        // every id a caller tries; a listed plan whose run never stored it still answers 404 from the run itself.
+        var plans = await cluster.GetGrain<IProvinceUnitsGrain>(0).GetPlansAsync();
+        return plans.Any(plan => plan.Id == planId) && await cluster.GetGrain<IReorganisationGrain>(planId).GetProgressAsync() is { } progress
             ? TypedResults.Ok(progress)
             : TypedResults.Problem(title: "No reorganisation has this id.", detail: $"No plan was started as '{planId}'.", statusCode: StatusCodes.Status404NotFound);
+    }
+
+    // The plan's own rules name its id "id"; over HTTP it is the route's {planId}.
+    private static FieldError InRequestTerms(FieldError error) => error.Field == "id" ? error with { Field = PlanIdField } : error;
 }

@@ -24,8 +24,9 @@ public static class HouseholdsApi
             .WithSummary("Move a household to one new permanent residence: every member or none")
             .WithDescription("members lists 1 to 30 personal ID numbers. Every member is checked first; if any cannot move (dead, unknown, " +
                              "already there, an officer of another province...), nobody moves and the 409 lists each member's result. Each " +
-                             "member's move is a relocation of its own (history, counts), with the relocation id household:{key}:{number}; if a " +
-                             "member is refused after the check, those already moved are moved back. The Idempotency-Key identifies the request.");
+                             "member's move is a relocation of its own (history, counts), with the relocation id household:{digest}:{number}, " +
+                             "digest being the first 32 hex digits of the SHA-256 of the Idempotency-Key; if a member is refused after the " +
+                             "check, those already moved are moved back. The Idempotency-Key identifies the request.");
         return endpoints;
     }
 

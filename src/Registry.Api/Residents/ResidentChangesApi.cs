@@ -252,7 +252,8 @@ public sealed record RecordDeathRequest(DateOnly? Date, string? Place, string? D
 /// <param name="Address">Address within the commune.</param>
 /// <param name="MovedOn">Date the move is registered (yyyy-MM-dd), not in the future.</param>
 /// <param name="ExpectedVersion">The version the caller read; when given, the move is refused (409) if the record changed since.</param>
-public sealed record RelocateResidentRequest(string? ProvinceCode, string? CommuneCode, string? Address, DateOnly? MovedOn, long? ExpectedVersion);
+/// <remarks>An optional field has a default, so that the OpenAPI document does not list it as required.</remarks>
+public sealed record RelocateResidentRequest(string? ProvinceCode, string? CommuneCode, string? Address, DateOnly? MovedOn, long? ExpectedVersion = null);
 
 /// <summary>Body of <c>POST /residents/{personalIdNumber}/temporary-residence</c>.</summary>
 /// <param name="ProvinceCode">Current code of the province of the temporary residence.</param>
@@ -266,4 +267,5 @@ public sealed record TemporaryResidenceRequest(string? ProvinceCode, string? Com
 /// <param name="From">First day away (yyyy-MM-dd), not in the future.</param>
 /// <param name="Until">Last day away, when known.</param>
 /// <param name="Destination">Where the person goes.</param>
-public sealed record TemporaryAbsenceRequest(DateOnly? From, DateOnly? Until, string? Destination);
+/// <remarks>An optional field has a default, so that the OpenAPI document does not list it as required.</remarks>
+public sealed record TemporaryAbsenceRequest(DateOnly? From, DateOnly? Until = null, string? Destination = null);

@@ -155,7 +155,8 @@ public sealed partial record ReorganisationPlan
 
     private static string KindText(ProvinceKind kind) => kind == ProvinceKind.City ? "city" : "province";
 
-    private static string? CheckId(string? id) => id switch
+    /// <summary>Why <paramref name="id"/> cannot name a plan, or null when it can: the rule of every plan id, for a plan and for a look-up alike.</summary>
+    public static string? CheckId(string? id) => id switch
     {
         null or "" => "A plan needs an id, e.g. 2025-07-01-resolution-202.",
         { Length: > MaxIdLength } => $"A plan id has at most {MaxIdLength} characters.",

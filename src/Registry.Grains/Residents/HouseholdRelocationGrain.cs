@@ -99,7 +99,7 @@ public sealed partial class HouseholdRelocationGrain(
         {
             // Somebody died or moved between the check and the move: the others go back, so the household moved whole or not at all.
             var movedBack = await Task.WhenAll(command.Members.Select(async (member, i) => outcomes[i] is Changed
-                && await GrainFactory.Citizen(member).UndoRelocationAsync(command.RelocationIdOf(member), command.RelocationIdOf(member) + ":undo", command.Actor) is Changed));
+                && await GrainFactory.Citizen(member).UndoRelocationAsync(command.RelocationIdOf(member), command.UndoIdOf(member), command.Actor) is Changed));
             outcome = new HouseholdRefused([.. command.Members.Select((member, i) => new HouseholdMemberResult(member, outcomes[i] as ChangeRefused, movedBack[i]))]);
         }
 

@@ -23,7 +23,7 @@ public sealed class ServiceEndpointsTests(ApiFixture api)
         Assert.Equal("Healthy", health.GetProperty("status").GetString());
     }
 
-    /// <summary>The OpenAPI document is JSON naming and summarising every operation, and documents each 404 as problem details.</summary>
+    /// <summary>The OpenAPI document is JSON naming and summarising every operation, with server URLs without a trailing slash, and documents each 404 as problem details.</summary>
     [Fact]
     public async Task The_OpenAPI_document_names_and_summarises_every_operation()
     {
@@ -44,6 +44,8 @@ public sealed class ServiceEndpointsTests(ApiFixture api)
                 $"{name} has no summary");
         }
 
+        // Operation paths start with '/': a server URL ending in one would make clients call "//residents".
+        Assert.All(document.RootElement.GetProperty("servers").EnumerateArray(), server => Assert.False(server.GetProperty("url").GetString()!.EndsWith('/'), server.ToString()));
         foreach (var name in new[] { "GetResident", "GetProvince", "GetBatch", "GetBatchRows" })
         {
             var notFound = operations[name].GetProperty("responses").GetProperty("404").GetProperty("content");

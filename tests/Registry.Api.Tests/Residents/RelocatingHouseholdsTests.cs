@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Registry.Api.Residents;
 using Registry.Api.Tests.Hosting;
+using Registry.Contracts.Residents;
 using Xunit;
 
 namespace Registry.Api.Tests.Residents;
@@ -40,6 +41,21 @@ public sealed class RelocatingHouseholdsTests(ApiFixture api) : IAsyncLifetime
         Assert.All(moved.Members, member => Assert.Equal(("048", "20194", 2L), (member.PermanentResidenceProvince, member.PermanentResidenceCommune, member.Version)));
         Assert.Equal(["true"], again.Headers.GetValues("Idempotent-Replayed"));
         Assert.Equal(snapshot, await api.SnapshotAsync());
+    }
+
+    /// <summary>The longest key the door accepts moves the household: each member's move id, derived from it, fits the same limit.</summary>
+    [Fact]
+    public async Task A_household_moves_under_a_key_of_the_longest_accepted_length()
+    {
+        var members = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => People.RegisterAsync(api, province: "079")));
+        var key = ApiFixture.NewIdempotencyKey().PadRight(RegistrationRules.MaxIdempotencyKeyLength, 'k');
+
+        using var response = await api.PostAsync("/households/relocations", key, Household(members.Select(member => member.PersonalIdNumber)));
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        var moved = JsonSerializer.Deserialize<HouseholdResponse>(text, JsonSerializerOptions.Web)!;
+        Assert.All(moved.Members, member => Assert.Equal(("048", "20194", 2L), (member.PermanentResidenceProvince, member.PermanentResidenceCommune, member.Version)));
     }
 
     /// <summary>A member who cannot move (unknown number) stops the whole household: 409 with each member's status, nothing changed.</summary>

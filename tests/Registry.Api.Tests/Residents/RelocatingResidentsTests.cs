@@ -189,7 +189,7 @@ public sealed class RelocatingResidentsTests(ApiFixture api) : IAsyncLifetime
         Assert.Equal(before, await api.SnapshotAsync());
     }
 
-    /// <summary>The relocation is in the OpenAPI document, with its request body.</summary>
+    /// <summary>The relocation is in the OpenAPI document, with its request body, in which expectedVersion is optional and the destination required.</summary>
     [Fact]
     public async Task The_relocation_is_in_the_OpenAPI_document()
     {
@@ -197,7 +197,11 @@ public sealed class RelocatingResidentsTests(ApiFixture api) : IAsyncLifetime
 
         var operation = document.GetProperty("paths").GetProperty("/residents/{personalIdNumber}/relocations").GetProperty("post");
         Assert.Equal("RelocateResident", operation.GetProperty("operationId").GetString());
-        Assert.True(operation.TryGetProperty("requestBody", out _));
+        var reference = operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()!;
+        var schema = document.GetProperty("components").GetProperty("schemas").GetProperty(reference.Split('/')[^1]);
+        var required = schema.GetProperty("required").EnumerateArray().Select(field => field.GetString()!).ToArray();
+        Assert.Equal(["provinceCode", "communeCode", "address", "movedOn"], required);
+        Assert.True(schema.GetProperty("properties").TryGetProperty("expectedVersion", out _));
     }
 
     private static JsonObject Move(string province, string commune, string address, string? movedOn = "2026-03-01", long? expectedVersion = null)
