@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Npgsql;
-using Registry.Contracts.Residents;
+using Registry.Domain.Residents;
 using Registry.LoadTests.Running;
 using Registry.ReadModel.Residents;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Registry.Batches;
+using Registry.Domain.Batches;
 
 namespace Registry.Api.Batches;
 

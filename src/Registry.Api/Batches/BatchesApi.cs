@@ -7,12 +7,13 @@ using Microsoft.Net.Http.Headers;
 using Registry.Api.Access;
 using Registry.Api.Errors;
 using Registry.Api.Hosting;
-using Registry.Batches;
 using Registry.Contracts;
 using Registry.Contracts.Access;
 using Registry.Contracts.Batches;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
+using Registry.Domain.Batches;
+using Registry.Domain.Residents;
 
 namespace Registry.Api.Batches;
 

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Registry.Api.Access;
 using Registry.Api.Errors;
 using Registry.Contracts.Events;
-using Registry.Contracts.Residents;
+using Registry.Domain.Residents;
 using Registry.ReadModel.Events;
 
 namespace Registry.Api.Events;

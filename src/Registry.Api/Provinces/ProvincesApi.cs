@@ -5,6 +5,7 @@ using Registry.Api.Hosting;
 using Registry.Contracts;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
+using Registry.Domain.Residents;
 using Registry.ReadModel.Residents;
 
 namespace Registry.Api.Provinces;

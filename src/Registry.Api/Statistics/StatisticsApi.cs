@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 using Registry.Api.Access;
 using Registry.Api.Errors;
-using Registry.Contracts;
 using Registry.Contracts.Provinces;
-using Registry.Contracts.Residents;
+using Registry.Domain;
+using Registry.Domain.Residents;
 using Registry.ReadModel.Migration;
 
 namespace Registry.Api.Statistics;

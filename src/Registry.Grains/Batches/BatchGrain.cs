@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Registry.Batches;
 using Registry.Contracts;
 using Registry.Contracts.Batches;
 using Registry.Contracts.Identity;
+using Registry.Domain;
+using Registry.Domain.Batches;
 
 namespace Registry.Grains.Batches;
 

@@ -1,6 +1,8 @@
 using Registry.Contracts;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
+using Registry.Domain;
+using Registry.Domain.Residents;
 
 namespace Registry.Grains.Provinces;
 

@@ -4,6 +4,7 @@ using Registry.Contracts;
 using Registry.Contracts.Access;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
+using Registry.Domain;
 using Registry.ReadModel.Residents;
 
 namespace Registry.Grains.Reorganisation;

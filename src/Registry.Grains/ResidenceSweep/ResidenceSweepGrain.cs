@@ -1,7 +1,7 @@
 using System.Globalization;
 using Registry.Contracts;
 using Registry.Contracts.Identity;
-using Registry.Grains.Residents;
+using Registry.Domain.Residents;
 using Registry.ReadModel.Residents;
 
 namespace Registry.Grains.ResidenceSweep;

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Registry.Contracts;
 using Registry.Contracts.Provinces;
+using Registry.Domain;
+using Registry.Domain.Provinces;
 
 namespace Registry.Grains.ResidenceSweep;
 

@@ -4,6 +4,8 @@ using Registry.Contracts.Access;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
+using Registry.Domain;
+using Registry.Domain.Residents;
 using Registry.Grains.Resumption;
 using Registry.ReadModel.Residents;
 

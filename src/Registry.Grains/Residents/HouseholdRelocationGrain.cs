@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Registry.Contracts;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
+using Registry.Domain.Residents;
 using Registry.Grains.Resumption;
 
 namespace Registry.Grains.Residents;

@@ -1,6 +1,8 @@
 using Registry.Contracts;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
+using Registry.Domain;
+using Registry.Domain.Residents;
 using Registry.ReadModel.Residents;
 
 namespace Registry.Grains.Residents;

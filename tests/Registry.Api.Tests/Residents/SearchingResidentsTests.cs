@@ -7,6 +7,7 @@ using Registry.Api.Residents;
 using Registry.Api.Tests.Hosting;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
+using Registry.Domain.Residents;
 using Registry.ReadModel.Residents;
 using Xunit;
 

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Registry.Api.Statistics;
 using Registry.Api.Tests.Hosting;
 using Registry.Api.Tests.Residents;
-using Registry.Contracts;
+using Registry.Domain;
 using Registry.ReadModel.Migration;
 using Xunit;
 

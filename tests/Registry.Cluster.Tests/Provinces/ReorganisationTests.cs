@@ -1,6 +1,7 @@
 using Registry.Contracts;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
+using Registry.Domain.Provinces;
 using Registry.ReadModel.Residents;
 using Registry.TestSupport;
 
@@ -91,7 +92,7 @@ public sealed class ReorganisationTests(ReorganisationClusterFixture fixture) : 
     private static ReorganisationPlan Plan(string id, string line)
     {
         var units = ProvinceUnits.Of2024;
-        var (plan, errors) = ReorganisationPlan.Parse(id, EffectiveOn, new StringReader("code,name,kind,formed_from\n" + line + "\n"), units.Current);
+        var (plan, errors) = ReorganisationPlans.Parse(id, EffectiveOn, new StringReader("code,name,kind,formed_from\n" + line + "\n"), units.Current);
         Assert.Empty(errors);
         return plan!;
     }

@@ -1,4 +1,5 @@
 using Registry.Contracts.Residents;
+using Registry.Domain.Residents;
 using Registry.ReadModel.Residents;
 
 namespace Registry.Cluster.Tests.ReadModel;
