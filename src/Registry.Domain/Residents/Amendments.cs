@@ -1,6 +1,7 @@
 using Registry.Contracts.Access;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
+using Registry.Domain.Access;
 
 namespace Registry.Domain.Residents;
 
@@ -204,11 +205,9 @@ public static class Amendments
         return actor switch
         {
             null => Invalid("actor", "The actor of the change is required."),
-            { Role: ActorRole.CentralAdministrator } => null,
-            { Role: ActorRole.ProvincialOfficer } when actor.ProvinceCode == resident.PermanentResidenceProvince => null,
-            { Role: ActorRole.ProvincialOfficer } => Forbidden("actor",
-                $"An officer of province {actor.ProvinceCode} writes only for residents of that province; this person lives in {resident.PermanentResidenceProvince}."),
-            _ => Forbidden("actor", "Only provincial officers and central administrators change records."),
+            _ => Jurisdiction.RefusalFor(actor, resident.PermanentResidenceProvince, "writes for residents of") is { } refusal
+                ? Forbidden("actor", refusal)
+                : null,
         };
     }
 

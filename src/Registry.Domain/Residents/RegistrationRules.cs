@@ -4,6 +4,7 @@ using Registry.Contracts.Access;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
+using Registry.Domain.Access;
 
 namespace Registry.Domain.Residents;
 
@@ -111,14 +112,7 @@ public static class RegistrationRules
     /// </summary>
     public static string? CheckRegistrar(Actor actor, string birthRegistrationProvince)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        return actor.Role switch
-        {
-            ActorRole.CentralAdministrator => null,
-            ActorRole.ProvincialOfficer when actor.ProvinceCode == birthRegistrationProvince => null,
-            ActorRole.ProvincialOfficer => $"An officer of province {actor.ProvinceCode} registers only people of that province, not of {birthRegistrationProvince}.",
-            _ => "Only provincial officers and central administrators register people.",
-        };
+        return Jurisdiction.RefusalFor(actor, birthRegistrationProvince, "registers people born in");
     }
 
     /// <summary>Why <paramref name="birthDate"/> cannot be a birth date, or null when it can.</summary>

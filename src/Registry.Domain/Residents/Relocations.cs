@@ -2,6 +2,7 @@ using System.Globalization;
 using Registry.Contracts.Access;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
+using Registry.Domain.Access;
 
 namespace Registry.Domain.Residents;
 
@@ -102,15 +103,10 @@ public static class Relocations
 
     // Residence is registered where the person moves to (Law on Residence 68/2020 Art. 22): an officer of the
     // destination province registers the move, whichever province the person leaves.
-    private static Refusal? WriterRefusal(Actor actor, string destinationProvince) => actor.Role switch
-    {
-        ActorRole.CentralAdministrator => null,
-        ActorRole.ProvincialOfficer when actor.ProvinceCode == destinationProvince => null,
-        ActorRole.ProvincialOfficer => new Refusal(new ChangeRefused(RefusalKind.Forbidden, "The actor may not make this change; nothing was changed.",
-            [new FieldError("actor", $"An officer of province {actor.ProvinceCode} registers moves into that province only; this one is into {destinationProvince}.")])),
-        _ => new Refusal(new ChangeRefused(RefusalKind.Forbidden, "The actor may not make this change; nothing was changed.",
-            [new FieldError("actor", "Only provincial officers and central administrators register relocations.")])),
-    };
+    private static Refusal? WriterRefusal(Actor actor, string destinationProvince) =>
+        Jurisdiction.RefusalFor(actor, destinationProvince, "registers moves into") is { } refusal
+            ? new Refusal(new ChangeRefused(RefusalKind.Forbidden, "The actor may not make this change; nothing was changed.", [new FieldError("actor", refusal)]))
+            : null;
 
     private static string Text(DateOnly date) => ResidentFields.Text(date);
 

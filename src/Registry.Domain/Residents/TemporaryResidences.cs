@@ -1,6 +1,7 @@
 using Registry.Contracts.Access;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
+using Registry.Domain.Access;
 
 namespace Registry.Domain.Residents;
 
@@ -42,7 +43,7 @@ public static class TemporaryResidences
             return Invalid(errors);
         }
 
-        if (Forbidden(command.Actor, command.Address!.ProvinceCode, "registers temporary residence in that province only") is { } forbidden)
+        if (Forbidden(command.Actor, command.Address!.ProvinceCode, "registers temporary residence in") is { } forbidden)
         {
             return forbidden;
         }
@@ -80,7 +81,7 @@ public static class TemporaryResidences
             return Invalid(errors);
         }
 
-        if (Forbidden(command.Actor, current.PermanentResidenceProvince, "records absences of that province's residents only") is { } forbidden)
+        if (Forbidden(command.Actor, current.PermanentResidenceProvince, "records absences of residents of") is { } forbidden)
         {
             return forbidden;
         }
@@ -118,12 +119,9 @@ public static class TemporaryResidences
     private static Refusal? Forbidden(Actor? actor, string province, string what) => actor switch
     {
         null => Invalid("actor", "The actor of the change is required."),
-        { Role: ActorRole.CentralAdministrator } => null,
-        { Role: ActorRole.ProvincialOfficer } when actor.ProvinceCode == province => null,
-        { Role: ActorRole.ProvincialOfficer } => new Refusal(new ChangeRefused(RefusalKind.Forbidden, "The actor may not make this change; nothing was changed.",
-            [new FieldError("actor", $"An officer of province {actor.ProvinceCode} {what}; this is {province}.")])),
-        _ => new Refusal(new ChangeRefused(RefusalKind.Forbidden, "The actor may not make this change; nothing was changed.",
-            [new FieldError("actor", "Only provincial officers and central administrators register residence.")])),
+        _ => Jurisdiction.RefusalFor(actor, province, what) is { } refusal
+            ? new Refusal(new ChangeRefused(RefusalKind.Forbidden, "The actor may not make this change; nothing was changed.", [new FieldError("actor", refusal)]))
+            : null,
     };
 
     private static Refusal? Closed(ResidentRecord current) => current.Death is { } death
