@@ -1,5 +1,6 @@
 using Registry.Contracts.Access;
 using Registry.Contracts.Identity;
+using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
 using Registry.Domain.Access;
 
@@ -20,7 +21,11 @@ public sealed record Acceptance(
     ResidentRecord Updated,
     ResidentChange[] Entries,
     (string Field, PersonalIdNumber Number)[] NewLinks,
-    bool NeedsNewNumber) : Decision;
+    bool NeedsNewNumber) : Decision
+{
+    /// <summary>The province counts the change owes, stored with it and sent after; none for most changes.</summary>
+    public OwedCount[] Counts { get; init; } = [];
+}
 
 /// <summary>
 /// Pure decisions on amendments and deaths: (command, record, today) → refusal or the updated record with its
@@ -159,7 +164,9 @@ public static class Amendments
         [
             new(command.OperationId, ResidentChangeKind.Death, now, command.Actor, ResidentFields.Death, null, ResidentFields.Read(updated, ResidentFields.Death), null, document),
         ];
-        return new Acceptance(updated, entries, [], NeedsNewNumber: false);
+        // A dead person is no longer counted among their province's residents; one death per number, whatever the operation.
+        var count = new ResidentCountChange($"death:{current.PersonalIdNumber}", current.PersonalIdNumber, -1, ResidentCountReason.Death);
+        return new Acceptance(updated, entries, [], NeedsNewNumber: false) { Counts = [new OwedCount(current.PermanentResidenceProvince, count)] };
     }
 
     /// <summary>

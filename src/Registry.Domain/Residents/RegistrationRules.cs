@@ -106,6 +106,20 @@ public static class RegistrationRules
     }
 
     /// <summary>
+    /// The count a person's first registration owes their province. Law on Civil Status 60/2014: a birth is registered
+    /// within 60 days; a first registration within a year of birth is counted as a birth, anything later as the
+    /// registration of someone already living.
+    /// </summary>
+    public static OwedCount CountOwed(ResidentRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var newborn = record.BirthDate > DateOnly.FromDateTime(record.RegisteredAt.UtcDateTime).AddYears(-1);
+        var count = new ResidentCountChange($"registration:{record.PersonalIdNumber}", record.PersonalIdNumber, +1,
+            newborn ? ResidentCountReason.Birth : ResidentCountReason.Registration);
+        return new OwedCount(record.PermanentResidenceProvince, count);
+    }
+
+    /// <summary>
     /// Why <paramref name="actor"/> may not register a person whose birth is registered in
     /// <paramref name="birthRegistrationProvince"/>, or null when they may: provincial officers register for
     /// their own province, central administrators for any.

@@ -87,7 +87,68 @@ public static class Relocations
         };
         var entry = new ResidentChange(command.RelocationId, ResidentChangeKind.Relocation, now, command.Actor!,
             ResidentFields.PermanentResidence, from, moved.ToString(), "Relocation registered on " + Text(command.MovedOn), null);
-        return new Acceptance(updated, [entry], [], NeedsNewNumber: false);
+        return new Acceptance(updated, [entry], [], NeedsNewNumber: false)
+        {
+            Counts = MoveCounts(current, updated, $"relocation:{current.PersonalIdNumber}:{command.RelocationId}"),
+        };
+    }
+
+    /// <summary>
+    /// Decides the undo of relocation <paramref name="relocationId"/> (a household's member moved back because another
+    /// member could not move): the person returns to the address the move's history entry left, owing the reverse
+    /// counts. Refused unless the move is in <paramref name="history"/> and the person still lives where it took them.
+    /// </summary>
+    /// <param name="current">The record now.</param>
+    /// <param name="history">The record's history, oldest first.</param>
+    /// <param name="relocationId">The move to undo.</param>
+    /// <param name="undoId">The undo's own operation id.</param>
+    /// <param name="actor">Who undoes it: the household move's actor.</param>
+    /// <param name="now">The time stamped on history.</param>
+    public static Decision DecideUndo(ResidentRecord current, IReadOnlyList<ResidentChange> history, string relocationId, string undoId, Actor actor, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(actor);
+        // Only the move itself is undone, and only while the person still lives where it took them.
+        var move = history.LastOrDefault(entry => entry.OperationId == relocationId && entry.Kind == ResidentChangeKind.Relocation);
+        if (move is null || move.NewValue != ResidenceAddress.TextOf(current) || move.OldValue is null)
+        {
+            return new Refusal(new ChangeRefused(RefusalKind.Conflict, "The relocation cannot be undone; nothing was changed.",
+                [new FieldError("relocationId", $"{current.PersonalIdNumber} does not live where relocation '{relocationId}' took them.")]));
+        }
+
+        // The entry's old value is the address in the form of ResidenceAddress.TextOf: province/commune/address.
+        var parts = move.OldValue.Split('/', 3);
+        var restored = current with
+        {
+            PermanentResidenceProvince = parts[0],
+            PermanentResidenceCommune = parts[1].Length == 0 ? null : parts[1],
+            PermanentAddress = parts[2].Length == 0 ? null : parts[2],
+        };
+        var entry = new ResidentChange(undoId, ResidentChangeKind.Relocation, now, actor, ResidentFields.PermanentResidence,
+            move.NewValue, move.OldValue, $"Undoes relocation {relocationId}", null);
+        return new Acceptance(restored, [entry], [], NeedsNewNumber: false)
+        {
+            Counts = MoveCounts(current, restored, $"relocation:{current.PersonalIdNumber}:{undoId}"),
+        };
+    }
+
+    /// <summary>
+    /// The departure and arrival a move between provinces owes, under <paramref name="operation"/> so a province counts
+    /// each once; none within a province (invariant 1: a person is counted in exactly one province).
+    /// </summary>
+    public static OwedCount[] MoveCounts(ResidentRecord from, ResidentRecord to, string operation)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        var number = from.PersonalIdNumber;
+        return from.PermanentResidenceProvince == to.PermanentResidenceProvince
+            ? []
+            :
+            [
+                new(from.PermanentResidenceProvince, new ResidentCountChange(operation + ":departure", number, -1, ResidentCountReason.Departure)),
+                new(to.PermanentResidenceProvince, new ResidentCountChange(operation + ":arrival", number, +1, ResidentCountReason.Arrival)),
+            ];
     }
 
     /// <summary>Whether a repeated relocation id asks for the move the history recorded.</summary>

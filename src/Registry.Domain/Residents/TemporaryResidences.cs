@@ -14,6 +14,9 @@ public static class TemporaryResidences
     /// <summary>Months away after the last registration elsewhere ended, after which the permanent residence is flagged for deletion (Art. 24).</summary>
     public const int MonthsAwayBeforeDeletion = 12;
 
+    /// <summary>Who flags a residence for deletion: the residence sweep, in the name of the registry itself.</summary>
+    public static readonly Actor SweepActor = new("residence-sweep", ActorRole.CentralAdministrator, null);
+
     /// <summary>Decides a registration or extension of a temporary residence.</summary>
     public static Decision Decide(RegisterTemporaryResidence command, ResidentRecord current, FieldError? destinationError, DateOnly today, DateTimeOffset now)
     {
@@ -106,6 +109,26 @@ public static class TemporaryResidences
         ArgumentNullException.ThrowIfNull(current);
         return current.IsAlive && current.PermanentResidenceDeletionFlaggedOn is null
             && current.AwayRegisteredUntil is { } until && until < day.AddMonths(-MonthsAwayBeforeDeletion);
+    }
+
+    /// <summary>
+    /// Decides the sweep of <paramref name="day"/> for <paramref name="current"/>: the flag with its history entry when the
+    /// person is away too long (<see cref="IsAwayTooLong"/>), null when there is nothing to flag. The flag is written in
+    /// the name of the registry itself, under <paramref name="sweepId"/> so a repeated sweep flags once.
+    /// </summary>
+    public static Acceptance? DecideFlag(ResidentRecord current, string sweepId, DateOnly day, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        if (!IsAwayTooLong(current, day))
+        {
+            return null;
+        }
+
+        var flagged = current with { PermanentResidenceDeletionFlaggedOn = day };
+        var entry = new ResidentChange(sweepId, ResidentChangeKind.ResidenceFlag, now, SweepActor, ResidentFields.PermanentResidenceDeletionFlag,
+            null, ResidentFields.Text(day),
+            $"Away {MonthsAwayBeforeDeletion} months after the registration away ended on {ResidentFields.Text(current.AwayRegisteredUntil!.Value)} (Law on Residence 68/2020 Art. 24)", null);
+        return new Acceptance(flagged, [entry], [], NeedsNewNumber: false);
     }
 
     private static Acceptance Accept(string operationId, Actor actor, ResidentRecord current, ResidentRecord updated, string field, string? before, string after, string reason, DateTimeOffset now) =>

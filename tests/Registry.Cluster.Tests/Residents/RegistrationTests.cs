@@ -4,6 +4,7 @@ using Registry.Contracts;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
+using Registry.Domain.Residents;
 using Registry.Grains;
 using Registry.Grains.Residents;
 using Registry.TestSupport;

@@ -4,6 +4,7 @@ using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
 using Registry.Domain.Identity;
+using Registry.Domain.Residents;
 using Registry.Grains.Identity;
 using Registry.Grains.Residents;
 using Registry.Silo.Storage;

@@ -1,0 +1,82 @@
+using Registry.Contracts.Identity;
+using Registry.Contracts.Residents;
+
+namespace Registry.Domain.Residents;
+
+/// <summary>
+/// A household's move, all members or none: the request's own checks, each member's move under a relocation id derived
+/// from the request's key, and the outcome from the members' answers. The household grain asks the members and stores
+/// the request; what the answers mean is decided here.
+/// </summary>
+public static class Households
+{
+    /// <summary>Why <paramref name="command"/> is not a household move, naming each field, or null when it is one.</summary>
+    public static HouseholdInvalid? Check(RelocateHousehold command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var errors = new FieldErrors();
+        errors.Add("householdRelocationId", RegistrationRules.CheckIdempotencyKey(command.HouseholdRelocationId));
+        errors.Add("members",
+            command.Members is not { Length: > 0 and <= RelocateHousehold.MaxMembers } ? $"A household has 1 to {RelocateHousehold.MaxMembers} members."
+            : command.Members.Distinct().Count() != command.Members.Length ? "A member is listed twice."
+            : null);
+        return errors.Any ? new HouseholdInvalid(RefusalKind.Invalid, errors.ToArray()) : null;
+    }
+
+    /// <summary>The move of <paramref name="member"/> in <paramref name="command"/>: same destination and date, the member's own id.</summary>
+    public static Relocate MoveOf(RelocateHousehold command, PersonalIdNumber member)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return new Relocate(command.RelocationIdOf(member), command.Actor, command.Destination, command.MovedOn, ExpectedVersion: null);
+    }
+
+    /// <summary>The operation id of moving <paramref name="member"/> back after the household could not move whole.</summary>
+    public static string UndoIdOf(RelocateHousehold command, PersonalIdNumber member)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return command.RelocationIdOf(member) + ":undo";
+    }
+
+    /// <summary>
+    /// The refusal of the whole household when any member's check refused their move, every member's answer listed;
+    /// null when all may move. Checked before anything is stored, so a refused household changes nothing.
+    /// </summary>
+    /// <param name="command">The request.</param>
+    /// <param name="checks">Each member's check, in the order of <see cref="RelocateHousehold.Members"/>; null when they may move.</param>
+    public static HouseholdRefused? RefusalOf(RelocateHousehold command, IReadOnlyList<ChangeOutcome?> checks)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(checks);
+        return checks.Any(check => check is ChangeRefused)
+            ? new HouseholdRefused([.. command.Members.Select((member, i) => new HouseholdMemberResult(member, checks[i] as ChangeRefused, MovedBack: false))])
+            : null;
+    }
+
+    /// <summary>The household moved when every member's move was done; null when one was refused and the others must go back.</summary>
+    /// <param name="outcomes">Each member's move, in the order of the members.</param>
+    public static HouseholdMoved? MovedWhole(IReadOnlyList<ChangeOutcome> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        return outcomes.All(outcome => outcome is Changed)
+            ? new HouseholdMoved([.. outcomes.Cast<Changed>().Select(changed => new ResidentView(changed.Resident, changed.Version))], Replayed: false)
+            : null;
+    }
+
+    /// <summary>
+    /// Whether a member whose move answered <paramref name="outcome"/> must go back once another member's move was refused
+    /// (somebody died or moved between the check and the move): the household moves whole or not at all (invariant 4).
+    /// </summary>
+    public static bool MustMoveBack(ChangeOutcome outcome) => outcome is Changed;
+
+    /// <summary>The refusal of a household that could not move whole: each member's refusal, and whether they were moved back.</summary>
+    /// <param name="command">The request.</param>
+    /// <param name="outcomes">Each member's move, in the order of the members.</param>
+    /// <param name="movedBack">Whether each member was moved back.</param>
+    public static HouseholdRefused Refused(RelocateHousehold command, IReadOnlyList<ChangeOutcome> outcomes, IReadOnlyList<bool> movedBack)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(outcomes);
+        ArgumentNullException.ThrowIfNull(movedBack);
+        return new HouseholdRefused([.. command.Members.Select((member, i) => new HouseholdMemberResult(member, outcomes[i] as ChangeRefused, movedBack[i]))]);
+    }
+}
