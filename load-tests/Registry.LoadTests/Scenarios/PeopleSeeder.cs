@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
-using Registry.Contracts.Residents;
+using Registry.Domain.Residents;
 
 namespace Registry.LoadTests.Scenarios;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Npgsql;
-using Registry.Contracts.Residents;
 using Registry.Database.Residents;
+using Registry.Domain.Residents;
 using Registry.LoadTests.Running;
 
 namespace Registry.LoadTests.Scenarios;

@@ -3,7 +3,7 @@ using System.IO.Pipelines;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Unicode;
-using Registry.Batches;
+using Registry.Domain.Batches;
 
 namespace Registry.Api.Batches;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Registry.Batches;
 using Registry.Database.Batches;
+using Registry.Domain.Batches;
 
 namespace Registry.Api.Batches;
 

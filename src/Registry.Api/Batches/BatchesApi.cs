@@ -7,13 +7,15 @@ using Microsoft.Net.Http.Headers;
 using Registry.Api.Access;
 using Registry.Api.Errors;
 using Registry.Api.Hosting;
-using Registry.Batches;
 using Registry.Contracts;
 using Registry.Contracts.Access;
 using Registry.Contracts.Batches;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
 using Registry.Database.Batches;
+using Registry.Domain.Access;
+using Registry.Domain.Batches;
+using Registry.Domain.Residents;
 
 namespace Registry.Api.Batches;
 
@@ -295,19 +297,21 @@ public static partial class BatchesApi
     }
 
     /// <summary>The province an upload is for: an officer's own, or the one a central administrator names.</summary>
-    private static (string? Province, string? Invalid, ProblemHttpResult? Forbidden) ProvinceOf(Actor actor, string? requested) => actor.Role switch
+    private static (string? Province, string? Invalid, ProblemHttpResult? Forbidden) ProvinceOf(Actor actor, string? requested)
     {
-        ActorRole.ProvincialOfficer when requested is null || requested == actor.ProvinceCode => (actor.ProvinceCode, null, null),
-        ActorRole.ProvincialOfficer => (null, null, TypedResults.Problem(
-            title: AccessProblems.ForbiddenTitle,
-            detail: $"An officer of province {actor.ProvinceCode} uploads batches for that province only, not for {requested}.",
-            statusCode: StatusCodes.Status403Forbidden)),
-        ActorRole.CentralAdministrator when ProvinceCatalog.IsKnown(requested) => (requested, null, null),
-        ActorRole.CentralAdministrator => (null, requested is null
-            ? "A central administrator names the batch's province with ?province= (3-digit code)."
-            : $"'{requested}' is not one of the 63 province codes.", null),
-        _ => (null, null, TypedResults.Problem(title: AccessProblems.ForbiddenTitle, statusCode: StatusCodes.Status403Forbidden)),
-    };
+        if (actor.Role == ActorRole.CentralAdministrator)
+        {
+            return ProvinceCatalog.IsKnown(requested) ? (requested, null, null) : (null, requested is null
+                ? "A central administrator names the batch's province with ?province= (3-digit code)."
+                : $"'{requested}' is not one of the 63 province codes.", null);
+        }
+
+        // An officer may leave the province out: it is their own.
+        var province = requested ?? actor.ProvinceCode;
+        return Jurisdiction.RefusalFor(actor, province, "uploads batches for") is { } refusal
+            ? (null, null, TypedResults.Problem(title: AccessProblems.ForbiddenTitle, detail: refusal, statusCode: StatusCodes.Status403Forbidden))
+            : (province, null, null);
+    }
 
     /// <summary>Why an upload of <paramref name="batch"/>'s id is not the same batch again, or null when it is.</summary>
     private static ProblemHttpResult? Conflict(StoredBatch batch, string province, BatchFormat format, Actor uploader, string? csvHeader)
@@ -340,12 +344,12 @@ public static partial class BatchesApi
 
     /// <summary>Officers read the batches of their own province; central administrators read every batch.</summary>
     private static ProblemHttpResult? ReaderRefusal(Actor actor, StoredBatch batch) =>
-        actor.Role == ActorRole.CentralAdministrator || (actor.Role == ActorRole.ProvincialOfficer && actor.ProvinceCode == batch.ProvinceCode)
-            ? null
-            : TypedResults.Problem(
+        Jurisdiction.RefusalFor(actor, batch.ProvinceCode, "reads the batches of") is { } refusal
+            ? TypedResults.Problem(
                 title: AccessProblems.ForbiddenTitle,
-                detail: $"Batch '{batch.BatchId}' is a batch of province {batch.ProvinceCode}.",
-                statusCode: StatusCodes.Status403Forbidden);
+                detail: $"Batch '{batch.BatchId}' is a batch of province {batch.ProvinceCode}. {refusal}",
+                statusCode: StatusCodes.Status403Forbidden)
+            : null;
 
     private static ProblemHttpResult NotFound(string batchId) => TypedResults.Problem(
         title: "No batch has this id.",

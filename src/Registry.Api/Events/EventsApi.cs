@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Registry.Api.Access;
 using Registry.Api.Errors;
 using Registry.Contracts.Events;
-using Registry.Contracts.Residents;
 using Registry.Database.Events;
+using Registry.Domain.Residents;
 
 namespace Registry.Api.Events;
 

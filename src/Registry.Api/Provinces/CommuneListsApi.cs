@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Registry.Domain;
+using Registry.Domain.Residents;
+using Registry.Domain.Provinces;
 using Registry.Api.Access;
 using Registry.Api.Errors;
 using Registry.Api.Hosting;

@@ -6,6 +6,7 @@ using Registry.Contracts;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
 using Registry.Database.Residents;
+using Registry.Domain.Residents;
 
 namespace Registry.Api.Provinces;
 

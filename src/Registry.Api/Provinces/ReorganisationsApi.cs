@@ -6,6 +6,8 @@ using Registry.Api.Errors;
 using Registry.Api.Hosting;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
+using Registry.Domain.Provinces;
+using Registry.Domain.Residents;
 
 namespace Registry.Api.Provinces;
 
@@ -30,7 +32,7 @@ public static class ReorganisationsApi
             .WithSummary("Start a province merger plan (central administrators)")
             .WithDescription("The body is the plan as CSV with the header code,name,kind,formed_from, one line per resulting unit, formed_from " +
                              "listing ';'-separated the codes merged into it, its own first (the format of provinces-2025.csv, shipped in " +
-                             "src/Registry.Contracts/Provinces/Data). effectiveOn (yyyy-MM-dd) is the first day of the new units; the run starts on " +
+                             "src/Registry.Domain/Provinces/Data). effectiveOn (yyyy-MM-dd) is the first day of the new units; the run starts on " +
                              "that day, or at once if it has passed. Absorbed provinces are refused as relocation destinations from the start of the " +
                              "run; every living resident's address moves to the surviving code while ID numbers keep theirs. The plan id is the " +
                              "run's idempotency key: the same plan again answers with its progress; another plan under the same id is a 409. A plan " +
@@ -73,7 +75,7 @@ public static class ReorganisationsApi
         }
 
         var units = ProvinceUnits.After(await cluster.GetGrain<IProvinceUnitsGrain>(0).GetPlansAsync());
-        var (plan, planErrors) = ReorganisationPlan.Parse(planId, effective!.Value, new StringReader(text), units.Current);
+        var (plan, planErrors) = ReorganisationPlans.Parse(planId, effective!.Value, new StringReader(text), units.Current);
         if (plan is null)
         {
             return RequestProblems.Invalid(planErrors.Select(InRequestTerms));
@@ -91,7 +93,7 @@ public static class ReorganisationsApi
 
     private static async Task<Results<Ok<ReorganisationProgress>, ValidationProblem, ProblemHttpResult>> GetAsync(string planId, IClusterClient cluster)
     {
-        if (ReorganisationPlan.CheckId(planId) is { } invalid)
+        if (ReorganisationPlans.CheckId(planId) is { } invalid)
         {
             return RequestProblems.Invalid([new FieldError(PlanIdField, invalid)]);
         }

@@ -7,6 +7,7 @@ using Registry.Api.Hosting;
 using Registry.Contracts;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
+using Registry.Domain.Residents;
 
 namespace Registry.Api.Residents;
 

@@ -1,6 +1,7 @@
 using Registry.Contracts.Access;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
+using Registry.Domain.Residents;
 
 namespace Registry.Api.Residents;
 

@@ -6,6 +6,7 @@ using Registry.Api.Errors;
 using Registry.Contracts;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
+using Registry.Domain.Residents;
 
 namespace Registry.Api.Residents;
 

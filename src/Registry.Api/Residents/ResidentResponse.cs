@@ -1,4 +1,5 @@
 using Registry.Contracts.Residents;
+using Registry.Domain.Residents;
 
 namespace Registry.Api.Residents;
 

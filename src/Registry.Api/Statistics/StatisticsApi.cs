@@ -4,10 +4,10 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 using Registry.Api.Access;
 using Registry.Api.Errors;
-using Registry.Contracts;
 using Registry.Contracts.Provinces;
-using Registry.Contracts.Residents;
 using Registry.Database.Statistics;
+using Registry.Domain.Residents;
+using Registry.Domain;
 
 namespace Registry.Api.Statistics;
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Serialization;
 
 namespace Registry.Contracts.Provinces;
@@ -53,34 +52,18 @@ public sealed record UnitMerger(
 /// A reorganisation of the provincial-level units, effective on one date: which units survive under which name and
 /// kind, and which units each absorbs. Applying it hands the absorbed units' counters to the survivors and moves their
 /// residents' addresses there; personal ID numbers keep their old codes for ever (Decree 137/2015), and the old codes
-/// stay resolvable through <see cref="ProvinceUnits"/>. A plan is data, read from the CSV of
-/// <see cref="Parse"/>; <see cref="Resolution202"/> is the real one of 1 July 2025.
+/// stay resolvable through the domain's province units. A plan is data, read from CSV by the domain's plan parser,
+/// which also holds the real one of 1 July 2025 (Resolution 202/2025/QH15).
 /// </summary>
 /// <param name="Id">The plan's identifier and the run's idempotency key, e.g. <c>2025-07-01-resolution-202</c>.</param>
 /// <param name="EffectiveOn">The first day on which the new units exist.</param>
 /// <param name="Mergers">One entry per unit the plan names, in the order of its CSV; units it does not name stay as they are.</param>
 [GenerateSerializer, Immutable, Alias("registry.ReorganisationPlan")]
-public sealed partial record ReorganisationPlan(
+public sealed record ReorganisationPlan(
     [property: Id(0)] string Id,
     [property: Id(1)] DateOnly EffectiveOn,
     [property: Id(2)] IReadOnlyList<UnitMerger> Mergers)
 {
-    /// <summary>The id of <see cref="Resolution202"/>.</summary>
-    public const string Resolution202Id = "2025-07-01-resolution-202";
-
-    /// <summary>The day the 34 units of Resolution 202/2025/QH15 came into being.</summary>
-    public static readonly DateOnly Resolution202EffectiveOn = new(2025, 7, 1);
-
-    // Lazy rather than a static field: a damaged resource must not make the type itself unusable (a failed type
-    // initialiser would break deserialising any plan), only this property.
-    private static readonly Lazy<ReorganisationPlan> Resolution202Plan = new(LoadResolution202);
-
-    /// <summary>
-    /// Resolution 202/2025/QH15: the 63 units of 2024 become 34 (28 provinces, 6 cities) on 1 July 2025, read from
-    /// <c>provinces-2025.csv</c> embedded in the contracts.
-    /// </summary>
-    public static ReorganisationPlan Resolution202 => Resolution202Plan.Value;
-
     /// <summary>Every code the plan absorbs into another unit, in the plan's order.</summary>
     [JsonIgnore]
     public IEnumerable<string> AbsorbedCodes => Mergers.SelectMany(merger => merger.AbsorbedCodes);
@@ -92,19 +75,6 @@ public sealed partial record ReorganisationPlan(
     public UnitMerger? MergerOf(string? code) =>
         code is null ? null : Mergers.FirstOrDefault(merger => merger.SurvivingCode == code || merger.AbsorbedCodes.Contains(code, StringComparer.Ordinal));
 
-    /// <summary>The plan in the CSV format <see cref="Parse"/> reads; parsing it gives the same plan back.</summary>
-    public string ToCsv()
-    {
-        var csv = new StringBuilder(Header).Append('\n');
-        foreach (var merger in Mergers)
-        {
-            csv.Append(merger.SurvivingCode).Append(',').Append(merger.Name).Append(',')
-                .Append(KindText(merger.Kind)).Append(',').AppendJoin(';', merger.FormedFrom).Append('\n');
-        }
-
-        return csv.ToString();
-    }
-
     /// <summary>Whether <paramref name="other"/> is the same plan, mergers compared in order.</summary>
     public bool Equals(ReorganisationPlan? other) =>
         other is not null
@@ -114,16 +84,4 @@ public sealed partial record ReorganisationPlan(
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Id, EffectiveOn, Mergers.Count);
-
-    private static ReorganisationPlan LoadResolution202()
-    {
-        const string resource = "Registry.Contracts.Provinces.provinces-2025.csv";
-        using var stream = typeof(ReorganisationPlan).Assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"Reference data {resource} is not embedded in the contracts assembly.");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-
-        var (plan, errors) = Parse(Resolution202Id, Resolution202EffectiveOn, reader, ProvinceUnits.Of2024.Current);
-        return plan ?? throw new InvalidDataException(
-            $"Reference data {resource} is not a valid plan: {string.Join(" ", errors.Select(error => error.Message))}");
-    }
 }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Orleans.Concurrency;
 using Registry.Contracts.Access;
 using Registry.Contracts.Identity;
@@ -37,30 +35,6 @@ public sealed record RelocateHousehold(
 {
     /// <summary>Most members in one request.</summary>
     public const int MaxMembers = 30;
-
-    /// <summary>Longest id <see cref="RelocationIdOf"/> and <see cref="UndoIdOf"/> derive, whatever the request's key.</summary>
-    public const int MaxDerivedIdLength = 60;
-
-    /// <summary>
-    /// The relocation id of <paramref name="member"/>'s move in this request:
-    /// <c>household:{32 hex digits}:{number}</c>, 55 characters for every accepted key.
-    /// </summary>
-    /// <remarks>
-    /// A member's move is a relocation of its own, whose id is held to the idempotency-key limit like any other, so
-    /// the derived id must fit for every key the door accepts. Writing the key out (<c>household:{key}:{number}</c>)
-    /// overran the limit for keys of 78 characters or more and the whole household was refused. The key is stood
-    /// for by the first 128 bits of its SHA-256 instead: a fixed width, so the id fits by construction; a hash rather
-    /// than a cut, since callers' keys often share long prefixes (a desk and a date) and a cut would let two requests'
-    /// moves of one person look like one. The cost is that the member's history shows the digest, not the caller's
-    /// key; the key maps to it by this method, and the household's own grain is keyed by the key itself.
-    /// </remarks>
-    public string RelocationIdOf(PersonalIdNumber member) => $"household:{KeyDigest(HouseholdRelocationId)}:{member}";
-
-    /// <summary>The id of the change moving <paramref name="member"/> back when the household cannot move whole.</summary>
-    public string UndoIdOf(PersonalIdNumber member) => RelocationIdOf(member) + ":undo";
-
-    private static string KeyDigest(string key) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)).AsSpan(0, 16));
 
     /// <inheritdoc />
     public bool Equals(RelocateHousehold? other) =>

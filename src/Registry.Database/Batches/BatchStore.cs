@@ -1,8 +1,8 @@
 using Npgsql;
 using NpgsqlTypes;
-using Registry.Batches;
 using Registry.Contracts.Access;
 using Registry.Contracts.Batches;
+using Registry.Domain.Batches;
 
 namespace Registry.Database.Batches;
 

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Registry.Domain.Provinces;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 

@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
+using Registry.Domain.Residents;
 
 namespace Registry.Database.Residents;
 

@@ -3,6 +3,7 @@ using System.Text;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
+using Registry.Domain.Residents;
 
 namespace Registry.Database.Residents;
 

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Registry.Batches;
 using Registry.Contracts;
 using Registry.Contracts.Batches;
 using Registry.Contracts.Identity;
 using Registry.Database.Batches;
+using Registry.Domain.Batches;
+using Registry.Domain;
 using Registry.Grains.PagedWork;
 
 namespace Registry.Grains.Batches;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Registry.Contracts.Identity;
+using Registry.Domain.Identity;
 
 namespace Registry.Grains.Identity;
 

@@ -1,8 +1,11 @@
 using System.Collections.Frozen;
+using Registry.Domain.Provinces;
 using Registry.Contracts;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
 using Registry.Database.Communes;
+using Registry.Domain.Residents;
+using Registry.Domain;
 
 namespace Registry.Grains.Provinces;
 

@@ -1,4 +1,5 @@
 using Registry.Contracts.Provinces;
+using Registry.Domain.Provinces;
 
 namespace Registry.Grains.Reorganisation;
 

@@ -5,6 +5,7 @@ using Registry.Contracts.Access;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Database.Residents;
+using Registry.Domain;
 using Registry.Grains.PagedWork;
 
 namespace Registry.Grains.Reorganisation;

@@ -5,8 +5,8 @@ using Orleans.Concurrency;
 using Registry.Contracts;
 using Registry.Contracts.Identity;
 using Registry.Database.Residents;
+using Registry.Domain.Residents;
 using Registry.Grains.PagedWork;
-using Registry.Grains.Residents;
 
 namespace Registry.Grains.ResidenceSweep;
 

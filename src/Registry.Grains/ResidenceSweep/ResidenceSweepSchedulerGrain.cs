@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Registry.Contracts;
 using Registry.Contracts.Provinces;
+using Registry.Domain.Provinces;
+using Registry.Domain;
 using Registry.Grains.PagedWork;
 
 namespace Registry.Grains.ResidenceSweep;

@@ -6,6 +6,9 @@ using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
 using Registry.Database.Residents;
 using Registry.Database.Resumption;
+using Registry.Domain.Identity;
+using Registry.Domain.Residents;
+using Registry.Domain;
 
 namespace Registry.Grains.Residents;
 
@@ -21,9 +24,6 @@ public sealed partial class CitizenGrain(
 {
     // A freshly allocated number is held by an imported person only by coincidence; more than a few in a row means a fault.
     private const int MaxAllocationAttempts = 10;
-
-    // The residence sweep writes in the name of the registry itself.
-    private static readonly Actor SweepActor = new("residence-sweep", ActorRole.CentralAdministrator, null);
 
     // True while the state in memory says the last change's effects are done and the stored one still says pending.
     private bool _doneNotStored;
@@ -70,14 +70,9 @@ public sealed partial class CitizenGrain(
         }
         else
         {
-            // Law on Civil Status 60/2014: a birth is registered within 60 days; a first registration within a year of
-            // birth is counted as a birth, anything later as the registration of someone already living.
-            var newborn = record.BirthDate > DateOnly.FromDateTime(record.RegisteredAt.UtcDateTime).AddYears(-1);
-            var count = new ResidentCountChange($"registration:{record.PersonalIdNumber}", record.PersonalIdNumber, +1,
-                newborn ? ResidentCountReason.Birth : ResidentCountReason.Registration);
             await StoreAsync(new CitizenState
             {
-                Resident = record, Version = 1, History = [registration], PendingCounts = [new OwedCount(record.PermanentResidenceProvince, count)], ProjectionPending = true,
+                Resident = record, Version = 1, History = [registration], PendingCounts = [RegistrationRules.CountOwed(record)], ProjectionPending = true,
             });
         }
 
@@ -159,14 +154,13 @@ public sealed partial class CitizenGrain(
 
         if (!accepted.NeedsNewNumber)
         {
-            await StoreChangeAsync(accepted.Updated, accepted.Entries, []);
+            await StoreChangeAsync(accepted.Updated, accepted.Entries, accepted.Counts);
             await RunPendingEffectsAsync();
             return Done(accepted.Updated);
         }
 
         var newNumber = await AllocateAsync(accepted.Updated);
-        var renumbered = new ResidentChange(command.AmendmentId, ResidentChangeKind.NumberChange, time.GetUtcNow(), command.Actor,
-            ResidentFields.PersonalIdNumber, Number.Value, newNumber.Value, accepted.Entries[0].Reason, accepted.Entries[0].DocumentReference);
+        var renumbered = Renumbering.Entry(accepted.Entries[0], command.Actor, Number, newNumber, time.GetUtcNow());
         // The intent: the corrected record and the number it moves to, stored before the new number's grain is told.
         await StoreAsync(State with
         {
@@ -204,8 +198,7 @@ public sealed partial class CitizenGrain(
         }
 
         var accepted = (Acceptance)decision;
-        var count = new ResidentCountChange($"death:{resident.PersonalIdNumber}", resident.PersonalIdNumber, -1, ResidentCountReason.Death);
-        await StoreChangeAsync(accepted.Updated, accepted.Entries, [new OwedCount(resident.PermanentResidenceProvince, count)]);
+        await StoreChangeAsync(accepted.Updated, accepted.Entries, accepted.Counts);
         await RunPendingEffectsAsync();
         return Done(accepted.Updated);
     }
@@ -227,11 +220,9 @@ public sealed partial class CitizenGrain(
 
         // The intent: the moved record with the counts it owes, stored before either province is told. From here the
         // move finishes whatever happens (this call, the next activation, or the sweep), so nobody is half-moved.
-        var resident = State.Resident!;
-        var moved = accepted!.Updated;
-        await StoreChangeAsync(moved, accepted.Entries, MoveCounts(resident, moved, $"relocation:{Number}:{command.RelocationId}"));
+        await StoreChangeAsync(accepted!.Updated, accepted.Entries, accepted.Counts);
         await RunPendingEffectsAsync();
-        return Done(moved);
+        return Done(accepted.Updated);
     }
 
     /// <inheritdoc />
@@ -267,38 +258,18 @@ public sealed partial class CitizenGrain(
             return new Changed(resident, Replayed: true) { Version = State.Version };
         }
 
-        // Only the move itself is undone, and only while the person still lives where it took them.
-        var move = State.History.LastOrDefault(entry => entry.OperationId == relocationId && entry.Kind == ResidentChangeKind.Relocation);
-        if (move is null || move.NewValue != ResidenceAddress.TextOf(resident) || move.OldValue is null)
+        var decision = Relocations.DecideUndo(resident, State.History, relocationId, undoId, actor, time.GetUtcNow());
+        if (decision is Refusal refusal)
         {
-            return new ChangeRefused(RefusalKind.Conflict, "The relocation cannot be undone; nothing was changed.",
-                [new FieldError("relocationId", $"{Number} does not live where relocation '{relocationId}' took them.")]);
+            return refusal.Outcome;
         }
 
-        var parts = move.OldValue.Split('/', 3);
-        var restored = resident with
-        {
-            PermanentResidenceProvince = parts[0],
-            PermanentResidenceCommune = parts[1].Length == 0 ? null : parts[1],
-            PermanentAddress = parts[2].Length == 0 ? null : parts[2],
-        };
-        var entry = new ResidentChange(undoId, ResidentChangeKind.Relocation, time.GetUtcNow(), actor, ResidentFields.PermanentResidence,
-            move.NewValue, move.OldValue, $"Undoes relocation {relocationId}", null);
-        await StoreChangeAsync(restored, [entry], MoveCounts(resident, restored, $"relocation:{Number}:{undoId}"));
-        await RunPendingEffectsAsync();
-        return Done(restored);
-    }
+        var undone = (Acceptance)decision;
 
-    // The departure and arrival a move between provinces owes, paired by the move's operation as their move id; none
-    // within a province.
-    private OwedCount[] MoveCounts(ResidentRecord from, ResidentRecord to, string operation) =>
-        from.PermanentResidenceProvince == to.PermanentResidenceProvince
-            ? []
-            :
-            [
-                new(from.PermanentResidenceProvince, new ResidentCountChange(operation + ":departure", Number, -1, ResidentCountReason.Departure, operation)),
-                new(to.PermanentResidenceProvince, new ResidentCountChange(operation + ":arrival", Number, +1, ResidentCountReason.Arrival, operation)),
-            ];
+        await StoreChangeAsync(undone.Updated, undone.Entries, undone.Counts);
+        await RunPendingEffectsAsync();
+        return Done(undone.Updated);
+    }
 
     // Refusal, replay or acceptance of a move, with the destination province asked about the commune; stores nothing.
     private async Task<(ChangeOutcome? Answer, Acceptance? Accepted)> DecideRelocationAsync(Relocate command)
@@ -333,21 +304,12 @@ public sealed partial class CitizenGrain(
         }
 
         // Already moved by this plan, moved elsewhere meanwhile, dead, or nobody: nothing to do.
-        if (State.Resident is not { IsAlive: true } resident || resident.PermanentResidenceProvince != reassignment.From)
+        if (ProvinceReassignments.Decide(reassignment, State.Resident, time.GetUtcNow()) is not { } reassigned)
         {
             return false;
         }
 
-        var moved = resident with { PermanentResidenceProvince = reassignment.To };
-        var operation = $"reorganisation:{reassignment.PlanId}:{Number}";
-        var entry = new ResidentChange(operation, ResidentChangeKind.Reorganisation, time.GetUtcNow(), reassignment.Actor, ResidentFields.PermanentResidence,
-            ResidenceAddress.TextOf(resident), ResidenceAddress.TextOf(moved), $"Province reorganisation {reassignment.PlanId}", null);
-        OwedCount[] counts =
-        [
-            new(reassignment.From, new ResidentCountChange(operation + ":out", Number, -1, ResidentCountReason.Reorganisation, operation)),
-            new(reassignment.To, new ResidentCountChange(operation + ":in", Number, +1, ResidentCountReason.Reorganisation, operation)),
-        ];
-        await StoreChangeAsync(moved, [entry], counts);
+        await StoreChangeAsync(reassigned.Updated, reassigned.Entries, reassigned.Counts);
         await RunPendingEffectsAsync();
         return true;
     }
@@ -393,16 +355,12 @@ public sealed partial class CitizenGrain(
             return await GrainFactory.Citizen(current).FlagIfAwayTooLongAsync(sweepId, day);
         }
 
-        if (State.Resident is not { } resident || !TemporaryResidences.IsAwayTooLong(resident, day))
+        if (State.Resident is not { } resident || TemporaryResidences.DecideFlag(resident, sweepId, day, time.GetUtcNow()) is not { } flagged)
         {
             return false;
         }
 
-        var flagged = resident with { PermanentResidenceDeletionFlaggedOn = day };
-        var entry = new ResidentChange(sweepId, ResidentChangeKind.ResidenceFlag, time.GetUtcNow(), SweepActor, ResidentFields.PermanentResidenceDeletionFlag,
-            null, ResidentFields.Text(day),
-            $"Away {TemporaryResidences.MonthsAwayBeforeDeletion} months after the registration away ended on {ResidentFields.Text(resident.AwayRegisteredUntil!.Value)} (Law on Residence 68/2020 Art. 24)", null);
-        await StoreChangeAsync(flagged, [entry], []);
+        await StoreChangeAsync(flagged.Updated, flagged.Entries, flagged.Counts);
         await RunPendingEffectsAsync();
         return true;
     }
@@ -447,7 +405,7 @@ public sealed partial class CitizenGrain(
         }
 
         var accepted = (Acceptance)decision;
-        await StoreChangeAsync(accepted.Updated, accepted.Entries, []);
+        await StoreChangeAsync(accepted.Updated, accepted.Entries, accepted.Counts);
         await RunPendingEffectsAsync();
         return Done(accepted.Updated);
     }
@@ -501,16 +459,9 @@ public sealed partial class CitizenGrain(
         for (var attempt = 1; ; attempt++)
         {
             var target = State.RenumberingTo!.Value;
-            var moved = State.Resident! with { PersonalIdNumber = target, PreviousNumbers = [.. State.Resident!.PreviousNumbers, Number] };
+            var (moved, counts) = Renumbering.HandOver(State.Resident!, target);
             if (await GrainFactory.Citizen(target).AdoptAsync(moved, [.. State.History]))
             {
-                // The count moves from the old number's sex and birth year to the new one's, in the same province.
-                var province = moved.PermanentResidenceProvince;
-                var operation = $"renumbering:{Number}:{target}";
-                OwedCount[] counts = moved.IsAlive
-                    ? [new(province, new ResidentCountChange(operation + ":old", Number, -1, ResidentCountReason.Renumbering)),
-                       new(province, new ResidentCountChange(operation + ":new", target, +1, ResidentCountReason.Renumbering))]
-                    : [];
                 await StoreAsync(State with
                 {
                     SupersededBy = target, RenumberingTo = null, Version = State.Version + 1, ProjectionPending = true, PendingCounts = [.. State.PendingCounts, .. counts],

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Registry.Contracts.Identity;
-using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
+using Registry.Domain.Residents;
 
 namespace Registry.Grains.Residents;
 
@@ -44,8 +44,3 @@ public sealed record CitizenState
     [JsonIgnore]
     public bool HasUnfinishedWork => HasPendingEffects || RenumberingTo is not null;
 }
-
-/// <summary>A count change owed to a province: a relocation owes one to the province left and one to the one entered.</summary>
-/// <param name="ProvinceCode">The province (current code) whose counter shard takes it.</param>
-/// <param name="Change">The change, with its operation id.</param>
-public sealed record OwedCount(string ProvinceCode, ResidentCountChange Change);

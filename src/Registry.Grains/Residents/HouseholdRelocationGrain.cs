@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Registry.Contracts;
-using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
+using Registry.Domain.Residents;
 using Registry.Grains.Resumption;
 
 namespace Registry.Grains.Residents;
@@ -48,16 +48,16 @@ public sealed partial class HouseholdRelocationGrain(
             return state.State.Outcome is HouseholdMoved moved ? moved with { Replayed = true } : state.State.Outcome ?? await MoveAllAsync(command);
         }
 
-        if (Check(command) is { } invalid)
+        if (Households.Check(command) is { } invalid)
         {
             return invalid;
         }
 
         // Everyone is checked before anything is stored: a household with a member who cannot move changes nothing.
-        var checks = await Task.WhenAll(command.Members.Select(member => GrainFactory.Citizen(member).CheckRelocationAsync(Move(command, member))));
-        if (checks.Any(check => check is ChangeRefused))
+        var checks = await Task.WhenAll(command.Members.Select(member => GrainFactory.Citizen(member).CheckRelocationAsync(Households.MoveOf(command, member))));
+        if (Households.RefusalOf(command, checks) is { } refused)
         {
-            return new HouseholdRefused([.. command.Members.Select((member, i) => new HouseholdMemberResult(member, checks[i] as ChangeRefused, MovedBack: false))]);
+            return refused;
         }
 
         // The reminder exists before the request is stored, so no stored request is ever without one.
@@ -89,18 +89,18 @@ public sealed partial class HouseholdRelocationGrain(
 
     private async Task<HouseholdOutcome> MoveAllAsync(RelocateHousehold command)
     {
-        var outcomes = await Task.WhenAll(command.Members.Select(member => GrainFactory.Citizen(member).RelocateAsync(Move(command, member))));
+        var outcomes = await Task.WhenAll(command.Members.Select(member => GrainFactory.Citizen(member).RelocateAsync(Households.MoveOf(command, member))));
         HouseholdOutcome outcome;
-        if (outcomes.All(result => result is Changed))
+        if (Households.MovedWhole(outcomes) is { } moved)
         {
-            outcome = new HouseholdMoved([.. outcomes.Cast<Changed>().Select(changed => new ResidentView(changed.Resident, changed.Version))], Replayed: false);
+            outcome = moved;
         }
         else
         {
             // Somebody died or moved between the check and the move: the others go back, so the household moved whole or not at all.
-            var movedBack = await Task.WhenAll(command.Members.Select(async (member, i) => outcomes[i] is Changed
-                && await GrainFactory.Citizen(member).UndoRelocationAsync(command.RelocationIdOf(member), command.UndoIdOf(member), command.Actor) is Changed));
-            outcome = new HouseholdRefused([.. command.Members.Select((member, i) => new HouseholdMemberResult(member, outcomes[i] as ChangeRefused, movedBack[i]))]);
+            var movedBack = await Task.WhenAll(command.Members.Select(async (member, i) => Households.MustMoveBack(outcomes[i])
+                && await GrainFactory.Citizen(member).UndoRelocationAsync(Households.RelocationIdOf(command, member), Households.UndoIdOf(command, member), command.Actor) is Changed));
+            outcome = Households.Refused(command, outcomes, movedBack);
         }
 
         await state.StoreOrReloadAsync(this, state.State with { Outcome = outcome });
@@ -127,20 +127,6 @@ public sealed partial class HouseholdRelocationGrain(
         }
 
         _reminder = null;
-    }
-
-    private static Relocate Move(RelocateHousehold command, PersonalIdNumber member) =>
-        new(command.RelocationIdOf(member), command.Actor, command.Destination, command.MovedOn, ExpectedVersion: null);
-
-    private static HouseholdInvalid? Check(RelocateHousehold command)
-    {
-        var errors = new FieldErrors();
-        errors.Add("householdRelocationId", RegistrationRules.CheckIdempotencyKey(command.HouseholdRelocationId));
-        errors.Add("members",
-            command.Members is not { Length: > 0 and <= RelocateHousehold.MaxMembers } ? $"A household has 1 to {RelocateHousehold.MaxMembers} members."
-            : command.Members.Distinct().Count() != command.Members.Length ? "A member is listed twice."
-            : null);
-        return errors.Any ? new HouseholdInvalid(RefusalKind.Invalid, errors.ToArray()) : null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Household move {Key} is finished but its reminder could not be removed yet")]

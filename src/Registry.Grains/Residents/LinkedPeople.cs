@@ -1,3 +1,4 @@
+using Registry.Domain.Residents;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
 using Registry.Database.Residents;

@@ -2,6 +2,8 @@ using Registry.Contracts;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
 using Registry.Database.Residents;
+using Registry.Domain.Residents;
+using Registry.Domain;
 
 namespace Registry.Grains.Residents;
 

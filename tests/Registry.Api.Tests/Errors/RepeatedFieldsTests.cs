@@ -5,7 +5,7 @@ using System.Text.Json;
 using Registry.Api.Residents;
 using Registry.Api.Tests.Hosting;
 using Registry.Api.Tests.Residents;
-using Registry.Contracts;
+using Registry.Domain;
 using Xunit;
 
 namespace Registry.Api.Tests.Errors;

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 using Registry.Api.Residents;
 using Registry.Api.Tests.Hosting;
 using Registry.Api.Tests.Residents;
-using Registry.Contracts.Provinces;
+using Registry.Domain.Provinces;
 using Xunit;
 
 namespace Registry.Api.Tests.Provinces;
@@ -40,21 +40,21 @@ public sealed class CommuneListsAfterReorganisationTests(ApiFixture api)
         // The run moves the residents the read model knows: wait until it knows this one's commune.
         await WaitUntilAsync(async () => await CommuneOfAsync(person.PersonalIdNumber) == "00688", "the read model shows the commune");
 
-        using (var content = new StringContent(ReorganisationPlan.Resolution202.ToCsv(), Encoding.UTF8, "text/csv"))
-        using (var started = await api.Http.PutAsync(new Uri($"/reorganisations/{ReorganisationPlan.Resolution202Id}?effectiveOn=2025-07-01", UriKind.Relative), content))
+        using (var content = new StringContent(ReorganisationPlans.ToCsv(ReorganisationPlans.Resolution202), Encoding.UTF8, "text/csv"))
+        using (var started = await api.Http.PutAsync(new Uri($"/reorganisations/{ReorganisationPlans.Resolution202Id}?effectiveOn=2025-07-01", UriKind.Relative), content))
         {
             Assert.True(started.StatusCode == HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
         }
 
         await WaitUntilAsync(async () =>
-            (await api.Http.GetFromJsonAsync<JsonElement>(new Uri($"/reorganisations/{ReorganisationPlan.Resolution202Id}", UriKind.Relative)))
+            (await api.Http.GetFromJsonAsync<JsonElement>(new Uri($"/reorganisations/{ReorganisationPlans.Resolution202Id}", UriKind.Relative)))
                 .GetProperty("status").GetString() == "completed", "the run completes");
         await WaitUntilAsync(async () => await ProvinceOfAsync(person.PersonalIdNumber) == "008", "the read model shows the move to 008");
 
         var record = await api.Http.GetFromJsonAsync<ResidentResponse>(new Uri($"/residents/{person.PersonalIdNumber}", UriKind.Relative));
         Assert.Equal(("008", "00688"), (record!.PermanentResidenceProvince, record.PermanentResidenceCommune));
         var page = await CommuneLists.AddressesToUpdateAsync(api, "008");
-        Assert.Equal(ReorganisationPlan.Resolution202Id, page.GetProperty("communeList").GetString());
+        Assert.Equal(ReorganisationPlans.Resolution202Id, page.GetProperty("communeList").GetString());
         Assert.Contains(page.GetProperty("residents").EnumerateArray(),
             resident => resident.GetProperty("personalIdNumber").GetString() == person.PersonalIdNumber && resident.GetProperty("communeCode").GetString() == "00688");
 

@@ -5,6 +5,7 @@ using Orleans.Storage;
 using Registry.Api.Tests.Hosting;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
+using Registry.Domain.Identity;
 using Registry.Grains;
 using Registry.Grains.Identity;
 using Xunit;

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Registry.Api.Residents;
 using Registry.Api.Tests.Hosting;
-using Registry.Contracts;
+using Registry.Domain;
 using Xunit;
 
 namespace Registry.Api.Tests.Residents;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Registry.Api.Tests.Hosting;
-using Registry.Contracts;
+using Registry.Domain;
 using Xunit;
 
 namespace Registry.Api.Tests.Residents;

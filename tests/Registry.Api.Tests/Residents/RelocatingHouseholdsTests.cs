@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Registry.Api.Residents;
 using Registry.Api.Tests.Hosting;
-using Registry.Contracts.Residents;
+using Registry.Domain.Residents;
 using Xunit;
 
 namespace Registry.Api.Tests.Residents;

@@ -8,6 +8,7 @@ using Registry.Api.Tests.Hosting;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
 using Registry.Database.Residents;
+using Registry.Domain.Residents;
 using Xunit;
 
 namespace Registry.Api.Tests.Residents;

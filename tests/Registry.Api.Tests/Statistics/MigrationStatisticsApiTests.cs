@@ -5,8 +5,8 @@ using System.Text.Json;
 using Registry.Api.Statistics;
 using Registry.Api.Tests.Hosting;
 using Registry.Api.Tests.Residents;
-using Registry.Contracts;
 using Registry.Database.Statistics;
+using Registry.Domain;
 using Xunit;
 
 namespace Registry.Api.Tests.Statistics;

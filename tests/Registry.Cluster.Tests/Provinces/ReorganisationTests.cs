@@ -2,6 +2,7 @@ using Registry.Contracts;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
 using Registry.Database.Residents;
+using Registry.Domain.Provinces;
 using Registry.TestSupport;
 
 namespace Registry.Cluster.Tests.Provinces;
@@ -91,7 +92,7 @@ public sealed class ReorganisationTests(ReorganisationClusterFixture fixture) : 
     private static ReorganisationPlan Plan(string id, string line)
     {
         var units = ProvinceUnits.Of2024;
-        var (plan, errors) = ReorganisationPlan.Parse(id, EffectiveOn, new StringReader("code,name,kind,formed_from\n" + line + "\n"), units.Current);
+        var (plan, errors) = ReorganisationPlans.Parse(id, EffectiveOn, new StringReader("code,name,kind,formed_from\n" + line + "\n"), units.Current);
         Assert.Empty(errors);
         return plan!;
     }

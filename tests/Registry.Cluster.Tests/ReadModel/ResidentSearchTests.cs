@@ -1,5 +1,6 @@
 using Registry.Contracts.Residents;
 using Registry.Database.Residents;
+using Registry.Domain.Residents;
 
 namespace Registry.Cluster.Tests.ReadModel;
 

@@ -101,11 +101,11 @@ public sealed class PersonRecordTests(PersonRecordClusterFixture fixture) : ICla
     {
         var birthDate = new DateOnly(1958, 9, 2);
         var prefix = IdNumberPrefix.For("011", Sex.Male, birthDate);
-        var key = Grains.Identity.SerialPermutation.NewKey();
+        var key = Domain.Identity.SerialPermutation.NewKey();
         var storage = fixture.SiloService<Orleans.Storage.IGrainStorage>(Grains.RegistryStorage.Name);
         await storage.WriteStateAsync(Grains.RegistryStorage.AllocatorState, GrainId.Create("idnumberallocator", prefix.Value),
             new GrainState<Grains.Identity.AllocatorState>(new Grains.Identity.AllocatorState(key, 0)));
-        var next = PersonalIdNumber.Create(prefix, new Grains.Identity.SerialPermutation(key).Apply(0));
+        var next = PersonalIdNumber.Create(prefix, new Domain.Identity.SerialPermutation(key).Apply(0));
         var imported = await RegisterAsync(Command("Đinh Văn Hùng", birthDate, Sex.Male, "011") with { IssuedNumber = next });
 
         var registered = await RegisterAsync(Command("Đinh Văn Hải", birthDate, Sex.Male, "011"));

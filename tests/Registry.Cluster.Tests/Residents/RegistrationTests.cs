@@ -4,6 +4,7 @@ using Registry.Contracts;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
+using Registry.Domain.Residents;
 using Registry.Grains;
 using Registry.Grains.Residents;
 using Registry.TestSupport;
@@ -218,7 +219,7 @@ public sealed class RegistrationTests(RegistrationClusterFixture fixture) : ICla
         const int left = 150;
         await storage.WriteStateAsync(RegistryStorage.AllocatorState, GrainId.Create("idnumberallocator", prefix.Value),
             new GrainState<Grains.Identity.AllocatorState>(new Grains.Identity.AllocatorState(
-                Grains.Identity.SerialPermutation.NewKey(), PersonalIdNumber.SerialsPerPrefix - left)));
+                Domain.Identity.SerialPermutation.NewKey(), PersonalIdNumber.SerialsPerPrefix - left)));
         var allocator = _client.IdNumberAllocator(prefix);
 
         var last = new List<PersonalIdNumber>();

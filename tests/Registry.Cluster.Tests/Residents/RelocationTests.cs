@@ -6,6 +6,7 @@ using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
 using Registry.Database.Residents;
+using Registry.Domain.Residents;
 using Registry.Grains;
 using Registry.Grains.Residents;
 using Registry.TestSupport;

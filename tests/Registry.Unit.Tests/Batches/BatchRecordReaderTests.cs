@@ -1,7 +1,7 @@
 using System.IO.Pipelines;
 using System.Text;
 using Registry.Api.Batches;
-using Registry.Batches;
+using Registry.Domain.Batches;
 
 namespace Registry.Unit.Tests.Batches;
 

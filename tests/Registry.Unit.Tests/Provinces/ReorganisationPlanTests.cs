@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Registry.Contracts.Provinces;
+using Registry.Domain.Provinces;
 using Registry.Silo.Storage;
 
 namespace Registry.Unit.Tests.Provinces;
@@ -16,7 +17,7 @@ public sealed class ReorganisationPlanTests
     [Fact]
     public void The_real_plan_turns_63_units_into_34()
     {
-        var plan = ReorganisationPlan.Resolution202;
+        var plan = ReorganisationPlans.Resolution202;
 
         Assert.Equal(("2025-07-01-resolution-202", new DateOnly(2025, 7, 1)), (plan.Id, plan.EffectiveOn));
         Assert.Equal(34, plan.Mergers.Count);
@@ -33,7 +34,7 @@ public sealed class ReorganisationPlanTests
     {
         foreach (var unit in ProvinceCatalog.All2024)
         {
-            Assert.Equal(unit.MergedInto2025, ReorganisationPlan.Resolution202.MergerOf(unit.Code)?.SurvivingCode);
+            Assert.Equal(unit.MergedInto2025, ReorganisationPlans.Resolution202.MergerOf(unit.Code)?.SurvivingCode);
         }
     }
 
@@ -41,12 +42,12 @@ public sealed class ReorganisationPlanTests
     [Fact]
     public void The_real_plan_keeps_names_and_order()
     {
-        var hoChiMinh = ReorganisationPlan.Resolution202.MergerOf("074")!;
+        var hoChiMinh = ReorganisationPlans.Resolution202.MergerOf("074")!;
 
         Assert.Equal(new UnitMerger("079", "Hồ Chí Minh", ProvinceKind.City, ["074", "077"]), hoChiMinh);
-        Assert.Equal(["025", "026", "017"], ReorganisationPlan.Resolution202.MergerOf("025")!.FormedFrom);
-        Assert.Empty(ReorganisationPlan.Resolution202.MergerOf("001")!.AbsorbedCodes);
-        Assert.All(ReorganisationPlan.Resolution202.Mergers, merger => Assert.True(merger.Name.IsNormalized(NormalizationForm.FormC)));
+        Assert.Equal(["025", "026", "017"], ReorganisationPlans.Resolution202.MergerOf("025")!.FormedFrom);
+        Assert.Empty(ReorganisationPlans.Resolution202.MergerOf("001")!.AbsorbedCodes);
+        Assert.All(ReorganisationPlans.Resolution202.Mergers, merger => Assert.True(merger.Name.IsNormalized(NormalizationForm.FormC)));
     }
 
     /// <summary>Parsing is deterministic: the same text gives equal plans, and a plan written as CSV reads back as itself.</summary>
@@ -55,13 +56,13 @@ public sealed class ReorganisationPlanTests
     {
         var embedded = EmbeddedPlanText();
 
-        var first = Parse(embedded, ProvinceUnits.Of2024.Current, ReorganisationPlan.Resolution202Id, new DateOnly(2025, 7, 1));
-        var second = Parse(embedded, ProvinceUnits.Of2024.Current, ReorganisationPlan.Resolution202Id, new DateOnly(2025, 7, 1));
+        var first = Parse(embedded, ProvinceUnits.Of2024.Current, ReorganisationPlans.Resolution202Id, new DateOnly(2025, 7, 1));
+        var second = Parse(embedded, ProvinceUnits.Of2024.Current, ReorganisationPlans.Resolution202Id, new DateOnly(2025, 7, 1));
 
-        Assert.Equal(ReorganisationPlan.Resolution202, first.Plan);
+        Assert.Equal(ReorganisationPlans.Resolution202, first.Plan);
         Assert.Equal(first.Plan, second.Plan);
         Assert.Equal(first.Plan!.GetHashCode(), second.Plan!.GetHashCode());
-        Assert.Equal(embedded, ReorganisationPlan.Resolution202.ToCsv());
+        Assert.Equal(embedded, ReorganisationPlans.ToCsv(ReorganisationPlans.Resolution202));
     }
 
     /// <summary>Each bad plan is refused with no plan and an error on the right field naming the line and the code concerned.</summary>
@@ -160,7 +161,7 @@ public sealed class ReorganisationPlanTests
     [Fact]
     public void A_code_absorbed_by_an_earlier_plan_is_refused()
     {
-        var after2025 = ProvinceUnits.After([ReorganisationPlan.Resolution202]);
+        var after2025 = ProvinceUnits.After([ReorganisationPlans.Resolution202]);
 
         var (plan, errors) = Parse(Header + "008,Tuyên Quang,province,008;002\n", after2025.Current);
 
@@ -210,7 +211,7 @@ public sealed class ReorganisationPlanTests
             new UnitMerger("020", "Lạng Sơn", (ProvinceKind)7, []),
         ]);
 
-        var errors = plan.Check(ProvinceUnits.Of2024.Current);
+        var errors = ReorganisationPlans.Check(plan, ProvinceUnits.Of2024.Current);
 
         Assert.Equal(
         [
@@ -218,14 +219,14 @@ public sealed class ReorganisationPlanTests
             ("kind", "Line 4, unit 020: the kind 7 is neither province nor city."),
             ("formed_from", "Line 2, unit 008: 008 appears twice in formed_from; a unit is merged once."),
         ], errors.Select(error => (error.Field, error.Message)));
-        Assert.Empty(ReorganisationPlan.Resolution202.Check(ProvinceUnits.Of2024.Current));
+        Assert.Empty(ReorganisationPlans.Check(ReorganisationPlans.Resolution202, ProvinceUnits.Of2024.Current));
     }
 
     /// <summary>A plan crosses grains and is stored: it survives the Orleans serializer and the grain-state JSON unchanged.</summary>
     [Fact]
     public void A_plan_round_trips_through_Orleans_and_stored_JSON()
     {
-        var plan = ReorganisationPlan.Resolution202;
+        var plan = ReorganisationPlans.Resolution202;
         using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
         var serializer = services.GetRequiredService<Serializer>();
         var storage = new JsonGrainStateSerializer();
@@ -245,12 +246,12 @@ public sealed class ReorganisationPlanTests
         string csv, IReadOnlySet<string>? currentCodes = null, string id = "test-plan", DateOnly? effectiveOn = null)
     {
         using var reader = new StringReader(csv);
-        return ReorganisationPlan.Parse(id, effectiveOn ?? EffectiveOn, reader, currentCodes ?? ProvinceUnits.Of2024.Current);
+        return ReorganisationPlans.Parse(id, effectiveOn ?? EffectiveOn, reader, currentCodes ?? ProvinceUnits.Of2024.Current);
     }
 
     private static string EmbeddedPlanText()
     {
-        using var stream = typeof(ReorganisationPlan).Assembly.GetManifestResourceStream("Registry.Contracts.Provinces.provinces-2025.csv")!;
+        using var stream = typeof(ReorganisationPlans).Assembly.GetManifestResourceStream("Registry.Domain.Provinces.provinces-2025.csv")!;
         using var reader = new StreamReader(stream, Encoding.UTF8);
         return reader.ReadToEnd();
     }

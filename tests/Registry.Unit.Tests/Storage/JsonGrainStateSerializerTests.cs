@@ -3,6 +3,8 @@ using Registry.Contracts.Access;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
+using Registry.Domain.Identity;
+using Registry.Domain.Residents;
 using Registry.Grains.Identity;
 using Registry.Grains.Residents;
 using Registry.Silo.Storage;

@@ -1,0 +1,103 @@
+using System.Security.Cryptography;
+using System.Text;
+using Registry.Contracts.Identity;
+using Registry.Contracts.Residents;
+
+namespace Registry.Domain.Residents;
+
+/// <summary>
+/// A household's move, all members or none: the request's own checks, each member's move under a relocation id derived
+/// from the request's key, and the outcome from the members' answers. The household grain asks the members and stores
+/// the request; what the answers mean is decided here.
+/// </summary>
+public static class Households
+{
+    /// <summary>Why <paramref name="command"/> is not a household move, naming each field, or null when it is one.</summary>
+    public static HouseholdInvalid? Check(RelocateHousehold command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var errors = new FieldErrors();
+        errors.Add("householdRelocationId", RegistrationRules.CheckIdempotencyKey(command.HouseholdRelocationId));
+        errors.Add("members",
+            command.Members is not { Length: > 0 and <= RelocateHousehold.MaxMembers } ? $"A household has 1 to {RelocateHousehold.MaxMembers} members."
+            : command.Members.Distinct().Count() != command.Members.Length ? "A member is listed twice."
+            : null);
+        return errors.Any ? new HouseholdInvalid(RefusalKind.Invalid, errors.ToArray()) : null;
+    }
+
+    /// <summary>The move of <paramref name="member"/> in <paramref name="command"/>: same destination and date, the member's own id.</summary>
+    public static Relocate MoveOf(RelocateHousehold command, PersonalIdNumber member)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return new Relocate(RelocationIdOf(command, member), command.Actor, command.Destination, command.MovedOn, ExpectedVersion: null);
+    }
+
+    /// <summary>Longest id <see cref="RelocationIdOf"/> and <see cref="UndoIdOf"/> derive, whatever the request's key.</summary>
+    public const int MaxDerivedIdLength = 60;
+
+    /// <summary>
+    /// The relocation id of <paramref name="member"/>'s move in <paramref name="command"/>:
+    /// <c>household:{32 hex digits}:{number}</c>, 55 characters for every accepted key.
+    /// </summary>
+    /// <remarks>
+    /// A member's move is a relocation of its own, whose id is held to the idempotency-key limit like any other, so
+    /// the derived id must fit for every key the door accepts. Writing the key out (<c>household:{key}:{number}</c>)
+    /// overran the limit for keys of 78 characters or more and the whole household was refused. The key is stood
+    /// for by the first 128 bits of its SHA-256 instead: a fixed width, so the id fits by construction; a hash rather
+    /// than a cut, since callers' keys often share long prefixes (a desk and a date) and a cut would let two requests'
+    /// moves of one person look like one. The cost is that the member's history shows the digest, not the caller's
+    /// key; the key maps to it by this method, and the household's own grain is keyed by the key itself.
+    /// </remarks>
+    public static string RelocationIdOf(RelocateHousehold command, PersonalIdNumber member)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(command.HouseholdRelocationId)).AsSpan(0, 16));
+        return $"household:{digest}:{member}";
+    }
+
+    /// <summary>The id of the change moving <paramref name="member"/> back when the household cannot move whole.</summary>
+    public static string UndoIdOf(RelocateHousehold command, PersonalIdNumber member) => RelocationIdOf(command, member) + ":undo";
+
+    /// <summary>
+    /// The refusal of the whole household when any member's check refused their move, every member's answer listed;
+    /// null when all may move. Checked before anything is stored, so a refused household changes nothing.
+    /// </summary>
+    /// <param name="command">The request.</param>
+    /// <param name="checks">Each member's check, in the order of <see cref="RelocateHousehold.Members"/>; null when they may move.</param>
+    public static HouseholdRefused? RefusalOf(RelocateHousehold command, IReadOnlyList<ChangeOutcome?> checks)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(checks);
+        return checks.Any(check => check is ChangeRefused)
+            ? new HouseholdRefused([.. command.Members.Select((member, i) => new HouseholdMemberResult(member, checks[i] as ChangeRefused, MovedBack: false))])
+            : null;
+    }
+
+    /// <summary>The household moved when every member's move was done; null when one was refused and the others must go back.</summary>
+    /// <param name="outcomes">Each member's move, in the order of the members.</param>
+    public static HouseholdMoved? MovedWhole(IReadOnlyList<ChangeOutcome> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        return outcomes.All(outcome => outcome is Changed)
+            ? new HouseholdMoved([.. outcomes.Cast<Changed>().Select(changed => new ResidentView(changed.Resident, changed.Version))], Replayed: false)
+            : null;
+    }
+
+    /// <summary>
+    /// Whether a member whose move answered <paramref name="outcome"/> must go back once another member's move was refused
+    /// (somebody died or moved between the check and the move): the household moves whole or not at all (invariant 4).
+    /// </summary>
+    public static bool MustMoveBack(ChangeOutcome outcome) => outcome is Changed;
+
+    /// <summary>The refusal of a household that could not move whole: each member's refusal, and whether they were moved back.</summary>
+    /// <param name="command">The request.</param>
+    /// <param name="outcomes">Each member's move, in the order of the members.</param>
+    /// <param name="movedBack">Whether each member was moved back.</param>
+    public static HouseholdRefused Refused(RelocateHousehold command, IReadOnlyList<ChangeOutcome> outcomes, IReadOnlyList<bool> movedBack)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(outcomes);
+        ArgumentNullException.ThrowIfNull(movedBack);
+        return new HouseholdRefused([.. command.Members.Select((member, i) => new HouseholdMemberResult(member, outcomes[i] as ChangeRefused, movedBack[i]))]);
+    }
+}
