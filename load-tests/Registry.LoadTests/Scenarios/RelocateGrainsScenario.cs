@@ -37,6 +37,7 @@ internal sealed class RelocateGrainsScenario(int people, double hotShare) : ILoa
     private readonly List<Worker> workers = [];
     private string[] provincesAtStart = [];
     private TimeSpan seeding;
+    private readonly Dictionary<string, string[]> communes = new(StringComparer.Ordinal);
     private long seeded;
     private NpgsqlDataSource? database;
     private IGrainFactory? grains;
@@ -76,14 +77,7 @@ internal sealed class RelocateGrainsScenario(int people, double hotShare) : ILoa
         (grains, database) = (context.Grains, context.Database);
         foreach (var province in RelocationWorkload.Provinces)
         {
-            for (var k = 0; k < CommunesPerProvince; k++)
-            {
-                var commune = CommuneOf(province, k);
-                if (await grains.Province(province).SetCommuneAsync(new Commune(commune, "Phường thử " + commune)) is { } refused)
-                {
-                    throw new ScenarioSetUpException($"Commune {commune} of {province} refused: {refused}");
-                }
-            }
+            communes[province] = await CommunesOfAsync(grains.Province(province), province);
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Registering the {people:N0} people of the workload (idempotent: those registered by earlier runs are replays)…"));
@@ -112,7 +106,7 @@ internal sealed class RelocateGrainsScenario(int people, double hotShare) : ILoa
     public async ValueTask<RequestOutcome> IssueOneAsync(Worker worker, CancellationToken cancellationToken)
     {
         var move = worker.Workload.Next();
-        var commune = CommuneOf(move.To, int.Parse(move.Commune, CultureInfo.InvariantCulture) % CommunesPerProvince);
+        var commune = communes[move.To][int.Parse(move.Commune, CultureInfo.InvariantCulture) % CommunesPerProvince];
         var command = new Relocate(worker.Keys.Next(), LoadTest, new ResidenceAddress(move.To, commune, move.Address), DateOnly.FromDateTime(DateTime.UtcNow), null);
         var outcome = await worker.Grains.Citizen(Number(move.PersonalId)).RelocateAsync(command);
         switch (outcome)
@@ -145,7 +139,7 @@ internal sealed class RelocateGrainsScenario(int people, double hotShare) : ILoa
         new("population", string.Create(CultureInfo.InvariantCulture,
             $"{people:N0} people with the workload's numbers, registered through IRegistrationGrain with issued numbers; {seeded:N0} newly registered at set-up in {seeding.TotalSeconds:F1} s, the rest by earlier runs")),
         new("communes", string.Create(CultureInfo.InvariantCulture,
-            $"{CommunesPerProvince} per province registered at set-up; the workload's commune code modulo {CommunesPerProvince} picks one")),
+            $"{CommunesPerProvince} per province: the first of the national list in force, or registered at set-up when no list was imported; the workload's commune code modulo {CommunesPerProvince} picks one")),
         new("one request", "ICitizenGrain.RelocateAsync with a fresh relocation id: mark the citizen unfinished (group commit), store the move with the counts it owes (one grain-state write), the departure and arrival in the two provinces' counter shards (ledger rows, group commit) and the read model (group commit) concurrently, then mark done"),
         new("workload", string.Create(CultureInfo.InvariantCulture,
             $"RelocationWorkload: each worker owns the people n ≡ worker (mod {workers.Count}) and knows where each lives; picks one uniformly and moves them to a province other than their own: {hotShare:P0} to the hot cities {string.Join(", ", RelocationWorkload.HotCities)}, the rest to the other 31 provinces")),
@@ -155,9 +149,31 @@ internal sealed class RelocateGrainsScenario(int people, double hotShare) : ILoa
         new("success", "Changed, not a replay, with the person in the destination province; anything else is a failed request"),
     ];
 
-    /// <summary>Five digits unique in the country: the province's place among the 34, then the commune's.</summary>
-    private static string CommuneOf(string province, int k) =>
-        string.Create(CultureInfo.InvariantCulture, $"{RelocationWorkload.Provinces.ToList().IndexOf(province):00}{k:000}");
+    // With a national commune list in force (up.sh imports it when ../shared/data has it) a province accepts only its own
+    // communes of the list: the workload moves people into the first of them. Without one, it registers communes of its
+    // own, five digits unique in the country: the province's place among the 34, then the commune's.
+    private static async Task<string[]> CommunesOfAsync(IProvinceGrain grain, string province)
+    {
+        if (await grain.GetCommuneListAsync() is not null)
+        {
+            var listed = (await grain.GetCommunesAsync()).Select(static commune => commune.Code).Order(StringComparer.Ordinal).Take(CommunesPerProvince).ToArray();
+            return listed.Length == CommunesPerProvince
+                ? listed
+                : throw new ScenarioSetUpException($"Province {province} has {listed.Length} communes in the list in force; the workload needs {CommunesPerProvince}.");
+        }
+
+        var invented = new string[CommunesPerProvince];
+        for (var k = 0; k < CommunesPerProvince; k++)
+        {
+            invented[k] = string.Create(CultureInfo.InvariantCulture, $"{RelocationWorkload.Provinces.ToList().IndexOf(province):00}{k:000}");
+            if (await grain.SetCommuneAsync(new Commune(invented[k], "Phường thử " + invented[k])) is { } refused)
+            {
+                throw new ScenarioSetUpException($"Commune {invented[k]} of {province} refused: {refused}");
+            }
+        }
+
+        return invented;
+    }
 
     private static ContractId Number(string personalId) =>
         ContractId.TryParse(personalId, out var number, out var error) ? number : throw new InvalidOperationException(error);
