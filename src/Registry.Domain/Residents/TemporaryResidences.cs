@@ -101,6 +101,28 @@ public static class TemporaryResidences
     }
 
     /// <summary>
+    /// Whether the history entries stored under a repeated key record this registration of temporary residence: by the
+    /// same actor, at the same address (as the decision normalises it).
+    /// </summary>
+    public static bool IsReplayOf(RegisterTemporaryResidence command, IEnumerable<ResidentChange> entries)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(entries);
+        var address = command.Address is { } given ? (given with { Address = given.Address?.Normalize().Trim() ?? "" }).ToString() : null;
+        return entries.All(entry => entry.Kind == ResidentChangeKind.TemporaryResidence && entry.Actor == command.Actor
+            && address is not null && entry.NewValue?.StartsWith(address, StringComparison.Ordinal) == true);
+    }
+
+    /// <summary>Whether the history entries stored under a repeated key record this declaration of absence: same actor, same start.</summary>
+    public static bool IsReplayOf(DeclareTemporaryAbsence command, IEnumerable<ResidentChange> entries)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(entries);
+        return entries.All(entry => entry.Kind == ResidentChangeKind.TemporaryResidence && entry.Actor == command.Actor
+            && entry.NewValue?.StartsWith(ResidentFields.Text(command.From), StringComparison.Ordinal) == true);
+    }
+
+    /// <summary>
     /// Whether the sweep of <paramref name="day"/> flags <paramref name="current"/>: alive, not flagged, and the last
     /// registration away ended more than <see cref="MonthsAwayBeforeDeletion"/> months before.
     /// </summary>
