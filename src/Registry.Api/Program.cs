@@ -6,16 +6,13 @@ using Registry.Api.Hosting;
 using Registry.Api.Provinces;
 using Registry.Api.Residents;
 using Registry.Api.Statistics;
-using Registry.Database;
 using Registry.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRegistryClusterClient();
 builder.AddRegistryApi();
 builder.AddRegistryAuthentication();
-// The API reads the read model, statistics and the event feed straight from PostgreSQL and stores batch uploads
-// there; every write of a person goes through the silos.
-builder.Services.AddRegistryDatabase(RegistryDatabase.ConnectionString(builder.Configuration));
+builder.AddRegistryDatabase();
 builder.AddRegistryBatches();
 builder.Services.AddApiHealthChecks();
 

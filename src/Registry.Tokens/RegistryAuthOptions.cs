@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.IdentityModel.Tokens;
 
@@ -11,7 +12,7 @@ namespace Registry.Tokens;
 /// A class rather than a record so that nothing prints the key by accident: its <see cref="object.ToString"/> shows
 /// the type name only, and no message of <see cref="Validate"/> quotes a value of <see cref="SigningKey"/>.
 /// </remarks>
-public sealed class RegistryAuthOptions
+public sealed class RegistryAuthOptions : IValidatableObject
 {
     /// <summary>The configuration section, e.g. <c>Registry__Auth__SigningKey</c> as an environment variable.</summary>
     public const string SectionName = "Registry:Auth";
@@ -62,6 +63,10 @@ public sealed class RegistryAuthOptions
 
         return problems;
     }
+
+    /// <summary>The same messages for the API's start-up check, which refuses to start while any is left.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext) =>
+        Validate().Select(static problem => new ValidationResult(problem));
 
     /// <summary>The key that signs and checks tokens.</summary>
     /// <exception cref="InvalidOperationException">The settings are not valid; the message lists why.</exception>

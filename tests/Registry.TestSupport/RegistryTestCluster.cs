@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using Registry.Contracts.Events;
+using Registry.Grains;
 using Registry.ServiceDefaults;
 using Registry.Silo.Hosting;
 using Xunit;
@@ -63,7 +64,7 @@ public static class RegistryTestCluster
             ["UnfinishedWork:SweepPeriod"] = Text(UnfinishedWorkSweepPeriod),
             ["UnfinishedWork:GracePeriod"] = Text(UnfinishedWorkGracePeriod),
             ["Reorganisation:ReminderPeriod"] = Text(ReorganisationReminderPeriod),
-            [$"{EventStreamHosting.Section}:VisibilityTimeout"] = Text(EventVisibilityTimeout),
+            [$"{EventStreamOptions.Section}:{nameof(EventStreamOptions.VisibilityTimeout)}"] = Text(EventVisibilityTimeout),
         }));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
@@ -87,6 +88,7 @@ public static class RegistryTestCluster
             var connectionString = RegistryDatabase.ConnectionString(siloBuilder.Configuration);
             siloBuilder.UseRegistryClustering(connectionString);
             siloBuilder.UseRegistryStorage(connectionString);
+            siloBuilder.AddRegistryGrains(connectionString);
             // Below the one-minute production floor, so that reminder tests take seconds.
             siloBuilder.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             if (siloBuilder.Configuration.GetValue<bool>(FastLivenessKey))

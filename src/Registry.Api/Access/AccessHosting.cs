@@ -17,8 +17,7 @@ public static partial class AccessHosting
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<RegistryAuthOptions>().BindConfiguration(RegistryAuthOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RegistryAuthOptions>, RegistryAuthOptionsValidator>();
+        services.AddOptions<RegistryAuthOptions>().BindConfiguration(RegistryAuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Registry.Grains.Reorganisation;
 
 /// <summary>How reorganisation runs pace their work; bound from the silo's <c>Reorganisation</c> configuration section.</summary>
-public sealed class ReorganisationOptions
+public sealed class ReorganisationOptions : IValidatableObject
 {
     /// <summary>Configuration section.</summary>
     public const string Section = "Reorganisation";
@@ -14,4 +16,25 @@ public sealed class ReorganisationOptions
 
     /// <summary>How often the reminder wakes a run whose silo was lost, or a scheduled one to see whether its day has come.</summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>One message per unusable setting, naming its configuration key; checked when the silo starts.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // An empty page or no worker would stop a run without ending it; a run whose silo was lost resumes only by its
+        // reminder.
+        if (PageSize <= 0)
+        {
+            yield return new($"{Section}:{nameof(PageSize)} must be positive, e.g. 1000.", [nameof(PageSize)]);
+        }
+
+        if (Concurrency <= 0)
+        {
+            yield return new($"{Section}:{nameof(Concurrency)} must be positive, e.g. 64.", [nameof(Concurrency)]);
+        }
+
+        if (ReminderPeriod <= TimeSpan.Zero)
+        {
+            yield return new($"{Section}:{nameof(ReminderPeriod)} must be positive, e.g. 00:01:00.", [nameof(ReminderPeriod)]);
+        }
+    }
 }

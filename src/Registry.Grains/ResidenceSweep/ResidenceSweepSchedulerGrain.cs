@@ -17,19 +17,6 @@ public interface IResidenceSweepSchedulerGrain : IGrainWithIntegerKey
     Task<int> SweepAsync(DateOnly day);
 }
 
-/// <summary>How often the residence sweep runs; bound from the silo's <c>ResidenceSweep</c> configuration section.</summary>
-public sealed class ResidenceSweepOptions
-{
-    /// <summary>Configuration section.</summary>
-    public const string Section = "ResidenceSweep";
-
-    /// <summary>The reminder's period: a day; a province's sweep of a day runs once however often it fires.</summary>
-    public TimeSpan Period { get; set; } = TimeSpan.FromDays(1);
-
-    /// <summary>How often a province's sweep that is under way is woken if its silo was lost.</summary>
-    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
-}
-
 /// <summary>
 /// Once a day starts <see cref="IResidenceSweepGrain"/> for each current province (the units after the reorganisation
 /// plans accepted so far). Each sweep goes on by itself in pages, so the daily reminder returns in moments; a sweep

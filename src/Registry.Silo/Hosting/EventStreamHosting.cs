@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Registry.Contracts.Events;
 using Registry.ServiceDefaults;
@@ -14,12 +15,6 @@ namespace Registry.Silo.Hosting;
 /// </summary>
 public static class EventStreamHosting
 {
-    /// <summary>
-    /// Configuration section with the provider's timings (<c>EventStream:VisibilityTimeout</c> and the other
-    /// <see cref="AdoNetStreamOptions"/> durations and counts); the defaults below otherwise.
-    /// </summary>
-    public const string Section = "EventStream";
-
     /// <summary>
     /// Queues of the provider. Every event goes on one stream (<c>registry</c>/<c>events</c>) and a stream maps to
     /// one queue, so further queues would never carry an event and would only add pulling agents, each polling
@@ -43,33 +38,22 @@ public static class EventStreamHosting
     /// </summary>
     public const int CachedBatches = 256;
 
-    /// <summary>Adds the <see cref="RegistryEvent.StreamProvider"/> stream provider on the registry's PostgreSQL.</summary>
+    /// <summary>
+    /// Adds the <see cref="RegistryEvent.StreamProvider"/> stream provider on the registry's PostgreSQL, its timings
+    /// bound from <see cref="EventStreamOptions.Section"/> and checked when the silo starts.
+    /// </summary>
     public static ISiloBuilder AddRegistryEventStream(this ISiloBuilder silo, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        var section = silo.Configuration.GetSection(Section);
+        silo.Services.AddOptions<EventStreamOptions>().BindConfiguration(EventStreamOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         return silo.AddAdoNetStreams(RegistryEvent.StreamProvider, stream =>
         {
-            stream.ConfigureAdoNet(options => options
-                .Configure(adoNet =>
-                {
-                    // A taken row is handed out again after this if it was not confirmed: how long events from a
-                    // dead silo wait. It matches the pulling agent's default MaxEventDeliveryTime (1 minute), so a
-                    // delivery still being retried is not handed out a second time meanwhile.
-                    adoNet.VisibilityTimeout = TimeSpan.FromMinutes(1);
-                    // Handed out that often without a confirmation, a row goes to orleansstreamdeadletter (kept
-                    // 7 days, the default) instead of blocking the queue; the ledger still has its events.
-                    adoNet.MaxAttempts = 5;
-                    // The default (10 minutes) would dead-letter batches that wait out a longer outage of the
-                    // whole cluster; a day covers an outage repaired overnight.
-                    adoNet.ExpiryTimeout = TimeSpan.FromDays(1);
-                })
-                .Bind(section)
-                .Configure(adoNet =>
-                {
-                    adoNet.Invariant = RegistryDatabase.Invariant;
-                    adoNet.ConnectionString = connectionString;
-                }));
+            stream.ConfigureAdoNet(options => options.Configure<IOptions<EventStreamOptions>>((adoNet, timings) =>
+            {
+                timings.Value.ApplyTo(adoNet);
+                adoNet.Invariant = RegistryDatabase.Invariant;
+                adoNet.ConnectionString = connectionString;
+            }));
             stream.ConfigurePartitioning(Queues);
             stream.ConfigureCache(CachedBatches);
             stream.ConfigurePullingAgent(options => options.Configure(agent => agent.GetQueueMsgsTimerPeriod = PollingPeriod));

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-using Registry.Api.Access;
 using Registry.Tokens;
 
 namespace Registry.Unit.Tests.Access;
@@ -18,11 +16,7 @@ public sealed class RegistryAuthOptionsTests
 
     /// <summary>Issuer, audience and a 32-byte key pass.</summary>
     [Fact]
-    public void Complete_settings_pass()
-    {
-        Assert.Empty(Valid().Validate());
-        Assert.True(new RegistryAuthOptionsValidator().Validate(null, Valid()).Succeeded);
-    }
+    public void Complete_settings_pass() => Assert.Empty(Valid().Validate());
 
     /// <summary>Each missing setting gets its own message naming the configuration key and the environment variable.</summary>
     [Theory]
@@ -38,21 +32,6 @@ public sealed class RegistryAuthOptionsTests
 
         Assert.StartsWith($"Registry:Auth:{property} is missing", problem, StringComparison.Ordinal);
         Assert.Contains($"Registry__Auth__{property}", problem, StringComparison.Ordinal);
-    }
-
-    /// <summary>Nothing configured: three messages, which the start-up validation reports together.</summary>
-    [Fact]
-    public void Empty_settings_fail_start_up_with_every_key_named()
-    {
-        var result = new RegistryAuthOptionsValidator().Validate(null, new RegistryAuthOptions());
-
-        Assert.True(result.Failed);
-        var failures = result.Failures!.ToList();
-        Assert.Equal(3, failures.Count);
-        var message = new OptionsValidationException(string.Empty, typeof(RegistryAuthOptions), failures).Message;
-        Assert.Contains("Registry:Auth:Issuer", message, StringComparison.Ordinal);
-        Assert.Contains("Registry:Auth:Audience", message, StringComparison.Ordinal);
-        Assert.Contains("Registry:Auth:SigningKey", message, StringComparison.Ordinal);
     }
 
     /// <summary>A key that is not base64, or decodes to fewer than 32 bytes, is refused, and no message repeats the value.</summary>
