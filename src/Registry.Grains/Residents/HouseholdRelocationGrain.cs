@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Registry.Contracts;
@@ -8,13 +9,35 @@ using Registry.Grains.Resumption;
 namespace Registry.Grains.Residents;
 
 /// <summary>Stored state of a household's move: the request, and its outcome once there is one.</summary>
+/// <remarks>
+/// The outcome is stored as one property per kind, not as a <see cref="HouseholdOutcome"/>: stored JSON names no types,
+/// so the abstract outcome was written as <c>{}</c> and could not be read back, and a household grain that had answered
+/// failed to activate again. A row stored that way still reads: <c>outcome</c> is no property any more and is skipped,
+/// so the request reads as not yet answered, and the grain moves the members again under their own keys, which every
+/// citizen answers from its history as a replay (and every undo likewise): the outcome is found again, not redone.
+/// </remarks>
 public sealed record HouseholdRelocationState
 {
     /// <summary>The request; null while none was made under this key.</summary>
     public RelocateHousehold? Command { get; init; }
 
+    /// <summary>The outcome when every member moved.</summary>
+    public HouseholdMoved? Moved { get; init; }
+
+    /// <summary>The outcome when the household could not move whole.</summary>
+    public HouseholdRefused? Refused { get; init; }
+
     /// <summary>The outcome; null while the members are being moved.</summary>
-    public HouseholdOutcome? Outcome { get; init; }
+    [JsonIgnore]
+    public HouseholdOutcome? Outcome => (HouseholdOutcome?)Moved ?? Refused;
+
+    /// <summary>This request answered with <paramref name="outcome"/>.</summary>
+    public HouseholdRelocationState WithOutcome(HouseholdOutcome outcome) => outcome switch
+    {
+        HouseholdMoved moved => this with { Moved = moved, Refused = null },
+        HouseholdRefused refused => this with { Moved = null, Refused = refused },
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A stored household move ends moved or refused."),
+    };
 }
 
 /// <summary>
@@ -103,7 +126,7 @@ public sealed partial class HouseholdRelocationGrain(
             outcome = Households.Refused(command, outcomes, movedBack);
         }
 
-        await state.StoreOrReloadAsync(this, state.State with { Outcome = outcome });
+        await state.StoreOrReloadAsync(this, state.State.WithOutcome(outcome));
         try
         {
             await ForgetReminderAsync();
