@@ -23,8 +23,8 @@ public sealed class RelocationsTests
         var operation = $"relocation:{Anh.PersonalIdNumber}:move-1";
         Assert.Equal(
             [
-                new OwedCount("001", new ResidentCountChange(operation + ":departure", Anh.PersonalIdNumber, -1, ResidentCountReason.Departure)),
-                new OwedCount("079", new ResidentCountChange(operation + ":arrival", Anh.PersonalIdNumber, +1, ResidentCountReason.Arrival)),
+                new OwedCount("001", new ResidentCountChange(operation + ":departure", Anh.PersonalIdNumber, -1, ResidentCountReason.Departure, operation)),
+                new OwedCount("079", new ResidentCountChange(operation + ":arrival", Anh.PersonalIdNumber, +1, ResidentCountReason.Arrival, operation)),
             ],
             accepted.Counts);
     }
