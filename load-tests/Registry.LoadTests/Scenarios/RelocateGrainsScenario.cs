@@ -121,7 +121,7 @@ internal sealed class RelocateGrainsScenario(int people, double hotShare) : ILoa
                 worker.Workload.Moved(move);
                 return RequestOutcome.Success("relocated");
             case Changed:
-                return RequestOutcome.ContractBreach("Changed, but not as asked (a replay, or another province)", command.RelocationId);
+                return RequestOutcome.ContractBreach("Changed, but not as asked (a replay, or another province)", command.IdempotencyKey);
             case ChangeRefused refused:
                 return RequestOutcome.ContractBreach("refused: " + refused.Kind, string.Join("; ", refused.Errors.Select(static error => $"{error.Field}: {error.Message}")));
             default:

@@ -13,10 +13,13 @@ namespace Registry.Api.Errors;
 /// </summary>
 public sealed class RequestProblems(IProblemDetailsService problems) : IExceptionHandler
 {
+    /// <summary>The header a request's idempotency key travels in; the commands and their refusals name it <c>idempotencyKey</c>.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
     /// <summary>A 400 validation problem listing each refused field.</summary>
     public static ValidationProblem Invalid(IEnumerable<FieldError> errors) =>
         TypedResults.ValidationProblem(
-            errors.GroupBy(error => error.Field).ToDictionary(group => group.Key, group => group.Select(error => error.Message).ToArray()),
+            errors.Select(InRequestTerms).GroupBy(error => error.Field).ToDictionary(group => group.Key, group => group.Select(error => error.Message).ToArray()),
             title: "The request has invalid fields; nothing was changed.");
 
     /// <summary>
@@ -38,7 +41,7 @@ public sealed class RequestProblems(IProblemDetailsService problems) : IExceptio
             },
             extensions: new Dictionary<string, object?>
             {
-                ["errors"] = refused.Errors.GroupBy(error => error.Field).ToDictionary(group => group.Key, group => group.Select(error => error.Message).ToArray()),
+                ["errors"] = refused.Errors.Select(InRequestTerms).GroupBy(error => error.Field).ToDictionary(group => group.Key, group => group.Select(error => error.Message).ToArray()),
             });
     }
 
@@ -70,6 +73,10 @@ public sealed class RequestProblems(IProblemDetailsService problems) : IExceptio
         problem.Status = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
+
+    // One name from the command to storage, but over HTTP the key is a header, not a body field: name it as the caller sent it.
+    private static FieldError InRequestTerms(FieldError error) =>
+        error.Field == "idempotencyKey" ? error with { Field = IdempotencyKeyHeader } : error;
 
     // The serializer's own message names CLR types; say where the problem is in the caller's terms instead.
     private static HttpValidationProblemDetails Unreadable(JsonException json)

@@ -79,7 +79,7 @@ public static class ResidentChangesApi
 
     private static async Task<Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult>> AmendAsync(
         string personalIdNumber,
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         AmendResidentRequest request,
         ClaimsPrincipal user,
         IClusterClient cluster,
@@ -87,7 +87,7 @@ public static class ResidentChangesApi
     {
         var errors = new FieldErrors();
         var number = Number(personalIdNumber, errors);
-        errors.Add("Idempotency-Key", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
         errors.Add("changes", request.Changes is null or { Count: 0 } ? "An amendment changes at least one field." : null);
         if (errors.Any)
         {
@@ -101,7 +101,7 @@ public static class ResidentChangesApi
 
     private static async Task<Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult>> RecordDeathAsync(
         string personalIdNumber,
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         RecordDeathRequest request,
         ClaimsPrincipal user,
         IClusterClient cluster,
@@ -109,7 +109,7 @@ public static class ResidentChangesApi
     {
         var errors = new FieldErrors();
         var number = Number(personalIdNumber, errors);
-        errors.Add("Idempotency-Key", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
         errors.Add("date", request.Date is null ? "The date of death is required (yyyy-MM-dd)." : null);
         if (errors.Any)
         {
@@ -122,7 +122,7 @@ public static class ResidentChangesApi
 
     private static async Task<Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult>> RelocateAsync(
         string personalIdNumber,
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         RelocateResidentRequest request,
         ClaimsPrincipal user,
         IClusterClient cluster,
@@ -130,7 +130,7 @@ public static class ResidentChangesApi
     {
         var errors = new FieldErrors();
         var number = Number(personalIdNumber, errors);
-        errors.Add("Idempotency-Key", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
         errors.Add("provinceCode", request.ProvinceCode is null ? "The destination province is required." : null);
         errors.Add("communeCode", request.CommuneCode is null ? "The destination commune or ward is required." : null);
         errors.Add("address", request.Address is null ? "The address within the commune is required." : null);
@@ -147,7 +147,7 @@ public static class ResidentChangesApi
 
     private static async Task<Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult>> RegisterTemporaryResidenceAsync(
         string personalIdNumber,
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         TemporaryResidenceRequest request,
         ClaimsPrincipal user,
         IClusterClient cluster,
@@ -155,7 +155,7 @@ public static class ResidentChangesApi
     {
         var errors = new FieldErrors();
         var number = Number(personalIdNumber, errors);
-        errors.Add("Idempotency-Key", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
         errors.Add("provinceCode", request.ProvinceCode is null ? "The province of the temporary residence is required." : null);
         errors.Add("communeCode", request.CommuneCode is null ? "The commune or ward of the temporary residence is required." : null);
         errors.Add("address", request.Address is null ? "The address of the temporary residence is required." : null);
@@ -173,7 +173,7 @@ public static class ResidentChangesApi
 
     private static async Task<Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult>> DeclareTemporaryAbsenceAsync(
         string personalIdNumber,
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         TemporaryAbsenceRequest request,
         ClaimsPrincipal user,
         IClusterClient cluster,
@@ -181,7 +181,7 @@ public static class ResidentChangesApi
     {
         var errors = new FieldErrors();
         var number = Number(personalIdNumber, errors);
-        errors.Add("Idempotency-Key", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
         errors.Add("from", request.From is null ? "The first day away is required (yyyy-MM-dd)." : null);
         if (errors.Any)
         {
@@ -224,11 +224,9 @@ public static class ResidentChangesApi
         }
     }
 
-    // The grain names fields as the command does: the operation id travels as the Idempotency-Key header, and the
-    // destination's fields are the request's own.
+    // The grain names fields as the command does, where the destination's fields are the request's own.
     private static FieldError Rename(FieldError error) => error.Field switch
     {
-        "amendmentId" or "operationId" or "relocationId" => error with { Field = "Idempotency-Key" },
         _ when error.Field.StartsWith("destination.", StringComparison.Ordinal) => error with { Field = error.Field["destination.".Length..] },
         _ when error.Field.StartsWith("address.", StringComparison.Ordinal) => error with { Field = error.Field["address.".Length..] },
         _ => error,

@@ -58,7 +58,7 @@ public static class ResidentsApi
     }
 
     private static async Task<Results<Created<ResidentResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         RegisterResidentRequest request,
         ClaimsPrincipal user,
         IClusterClient cluster,

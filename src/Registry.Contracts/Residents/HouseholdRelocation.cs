@@ -20,14 +20,14 @@ public interface IHouseholdRelocationGrain : IGrainWithStringKey
 }
 
 /// <summary>Move a household's members to one destination, all or none.</summary>
-/// <param name="HouseholdRelocationId">Idempotency key of the request.</param>
+/// <param name="IdempotencyKey">Chosen by the caller: repeating the request with it has the effect of one.</param>
 /// <param name="Actor">Who registers the move.</param>
 /// <param name="Members">The members' numbers, 1 to <see cref="MaxMembers"/>, each once.</param>
 /// <param name="Destination">The new permanent residence of all of them.</param>
 /// <param name="MovedOn">Date of the registration.</param>
 [GenerateSerializer, Immutable, Alias("registry.RelocateHousehold")]
 public sealed record RelocateHousehold(
-    [property: Id(0)] string HouseholdRelocationId,
+    [property: Id(0)] string IdempotencyKey,
     [property: Id(1)] Actor Actor,
     [property: Id(2)] PersonalIdNumber[] Members,
     [property: Id(3)] ResidenceAddress Destination,
@@ -38,11 +38,11 @@ public sealed record RelocateHousehold(
 
     /// <inheritdoc />
     public bool Equals(RelocateHousehold? other) =>
-        other is not null && HouseholdRelocationId == other.HouseholdRelocationId && Actor == other.Actor
+        other is not null && IdempotencyKey == other.IdempotencyKey && Actor == other.Actor
         && Members.SequenceEqual(other.Members) && Destination == other.Destination && MovedOn == other.MovedOn;
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(HouseholdRelocationId, Members.Length, Destination, MovedOn);
+    public override int GetHashCode() => HashCode.Combine(IdempotencyKey, Members.Length, Destination, MovedOn);
 }
 
 /// <summary>What became of a household's move.</summary>

@@ -39,7 +39,7 @@ public static class Amendments
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(current);
         var errors = new FieldErrors();
-        errors.Add("amendmentId", RegistrationRules.CheckIdempotencyKey(command.AmendmentId));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(command.IdempotencyKey));
         var reason = errors.Take("reason", Required(command.Reason, "A reason"));
         var document = errors.Take("documentReference", Required(command.DocumentReference, "The supporting document's reference"));
         if (command.Changes is null or { Count: 0 })
@@ -117,7 +117,7 @@ public static class Amendments
             }
 
             updated = next!;
-            entries.Add(new ResidentChange(command.AmendmentId, ResidentChangeKind.Amendment, now, command.Actor, change.Field, oldValue, newValue, reason, document));
+            entries.Add(new ResidentChange(command.IdempotencyKey, ResidentChangeKind.Amendment, now, command.Actor, change.Field, oldValue, newValue, reason, document));
         }
 
         if (!errors.Any && updated.Death is { } correctedDeath && correctedDeath.Date < updated.BirthDate)
@@ -137,7 +137,7 @@ public static class Amendments
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(current);
         var errors = new FieldErrors();
-        errors.Add("operationId", RegistrationRules.CheckIdempotencyKey(command.OperationId));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(command.IdempotencyKey));
         var place = errors.Take("place", Required(command.Place, "The place of death"));
         var document = errors.Take("documentReference", Required(command.DocumentReference, "The death certificate's reference"));
         errors.Add("date", command.Date > today ? $"The date of death {ResidentFields.Text(command.Date)} is in the future."
@@ -162,7 +162,7 @@ public static class Amendments
         var updated = current with { Death = new DeathRecord(command.Date, place!, document!) };
         ResidentChange[] entries =
         [
-            new(command.OperationId, ResidentChangeKind.Death, now, command.Actor, ResidentFields.Death, null, ResidentFields.Read(updated, ResidentFields.Death), null, document),
+            new(command.IdempotencyKey, ResidentChangeKind.Death, now, command.Actor, ResidentFields.Death, null, ResidentFields.Read(updated, ResidentFields.Death), null, document),
         ];
         // A dead person is no longer counted among their province's residents; one death per number, whatever the operation.
         var count = new ResidentCountChange($"death:{current.PersonalIdNumber}", current.PersonalIdNumber, -1, ResidentCountReason.Death);

@@ -6,7 +6,7 @@ using Registry.Contracts.Residents;
 namespace Registry.Domain.Residents;
 
 /// <summary>
-/// A household's move, all members or none: the request's own checks, each member's move under a relocation id derived
+/// A household's move, all members or none: the request's own checks, each member's move under an idempotency key derived
 /// from the request's key, and the outcome from the members' answers. The household grain asks the members and stores
 /// the request; what the answers mean is decided here.
 /// </summary>
@@ -17,7 +17,7 @@ public static class Households
     {
         ArgumentNullException.ThrowIfNull(command);
         var errors = new FieldErrors();
-        errors.Add("householdRelocationId", RegistrationRules.CheckIdempotencyKey(command.HouseholdRelocationId));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(command.IdempotencyKey));
         errors.Add("members",
             command.Members is not { Length: > 0 and <= RelocateHousehold.MaxMembers } ? $"A household has 1 to {RelocateHousehold.MaxMembers} members."
             : command.Members.Distinct().Count() != command.Members.Length ? "A member is listed twice."
@@ -25,38 +25,38 @@ public static class Households
         return errors.Any ? new HouseholdInvalid(RefusalKind.Invalid, errors.ToArray()) : null;
     }
 
-    /// <summary>The move of <paramref name="member"/> in <paramref name="command"/>: same destination and date, the member's own id.</summary>
+    /// <summary>The move of <paramref name="member"/> in <paramref name="command"/>: same destination and date, the member's own key.</summary>
     public static Relocate MoveOf(RelocateHousehold command, PersonalIdNumber member)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return new Relocate(RelocationIdOf(command, member), command.Actor, command.Destination, command.MovedOn, ExpectedVersion: null);
+        return new Relocate(MemberKeyOf(command, member), command.Actor, command.Destination, command.MovedOn, ExpectedVersion: null);
     }
 
-    /// <summary>Longest id <see cref="RelocationIdOf"/> and <see cref="UndoIdOf"/> derive, whatever the request's key.</summary>
-    public const int MaxDerivedIdLength = 60;
+    /// <summary>Longest key <see cref="MemberKeyOf"/> and <see cref="MemberUndoKeyOf"/> derive, whatever the request's key.</summary>
+    public const int MaxMemberKeyLength = 60;
 
     /// <summary>
-    /// The relocation id of <paramref name="member"/>'s move in <paramref name="command"/>:
+    /// The idempotency key of <paramref name="member"/>'s move in <paramref name="command"/>:
     /// <c>household:{32 hex digits}:{number}</c>, 55 characters for every accepted key.
     /// </summary>
     /// <remarks>
-    /// A member's move is a relocation of its own, whose id is held to the idempotency-key limit like any other, so
-    /// the derived id must fit for every key the door accepts. Writing the key out (<c>household:{key}:{number}</c>)
+    /// A member's move is a relocation of its own, whose key is held to the idempotency-key limit like any other, so
+    /// the derived key must fit for every key the door accepts. Writing the key out (<c>household:{key}:{number}</c>)
     /// overran the limit for keys of 78 characters or more and the whole household was refused. The key is stood
-    /// for by the first 128 bits of its SHA-256 instead: a fixed width, so the id fits by construction; a hash rather
+    /// for by the first 128 bits of its SHA-256 instead: a fixed width, so the derived key fits by construction; a hash rather
     /// than a cut, since callers' keys often share long prefixes (a desk and a date) and a cut would let two requests'
     /// moves of one person look like one. The cost is that the member's history shows the digest, not the caller's
     /// key; the key maps to it by this method, and the household's own grain is keyed by the key itself.
     /// </remarks>
-    public static string RelocationIdOf(RelocateHousehold command, PersonalIdNumber member)
+    public static string MemberKeyOf(RelocateHousehold command, PersonalIdNumber member)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(command.HouseholdRelocationId)).AsSpan(0, 16));
+        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(command.IdempotencyKey)).AsSpan(0, 16));
         return $"household:{digest}:{member}";
     }
 
-    /// <summary>The id of the change moving <paramref name="member"/> back when the household cannot move whole.</summary>
-    public static string UndoIdOf(RelocateHousehold command, PersonalIdNumber member) => RelocationIdOf(command, member) + ":undo";
+    /// <summary>The idempotency key of the change moving <paramref name="member"/> back when the household cannot move whole.</summary>
+    public static string MemberUndoKeyOf(RelocateHousehold command, PersonalIdNumber member) => MemberKeyOf(command, member) + ":undo";
 
     /// <summary>
     /// The refusal of the whole household when any member's check refused their move, every member's answer listed;

@@ -28,7 +28,7 @@ public static class Relocations
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(current);
         var errors = new FieldErrors();
-        errors.Add("relocationId", RegistrationRules.CheckIdempotencyKey(command.RelocationId));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(command.IdempotencyKey));
         errors.Add("actor", command.Actor is null ? "The actor of the change is required." : null);
         if (command.Destination is not { } destination)
         {
@@ -85,36 +85,36 @@ public static class Relocations
             PermanentAddress = moved.Address,
             PermanentResidenceDeletionFlaggedOn = null,
         };
-        var entry = new ResidentChange(command.RelocationId, ResidentChangeKind.Relocation, now, command.Actor!,
+        var entry = new ResidentChange(command.IdempotencyKey, ResidentChangeKind.Relocation, now, command.Actor!,
             ResidentFields.PermanentResidence, from, moved.ToString(), "Relocation registered on " + Text(command.MovedOn), null);
         return new Acceptance(updated, [entry], [], NeedsNewNumber: false)
         {
-            Counts = MoveCounts(current, updated, $"relocation:{current.PersonalIdNumber}:{command.RelocationId}"),
+            Counts = MoveCounts(current, updated, $"relocation:{current.PersonalIdNumber}:{command.IdempotencyKey}"),
         };
     }
 
     /// <summary>
-    /// Decides the undo of relocation <paramref name="relocationId"/> (a household's member moved back because another
+    /// Decides the undo of the relocation made with <paramref name="relocationKey"/> (a household's member moved back because another
     /// member could not move): the person returns to the address the move's history entry left, owing the reverse
     /// counts. Refused unless the move is in <paramref name="history"/> and the person still lives where it took them.
     /// </summary>
     /// <param name="current">The record now.</param>
     /// <param name="history">The record's history, oldest first.</param>
-    /// <param name="relocationId">The move to undo.</param>
-    /// <param name="undoId">The undo's own operation id.</param>
+    /// <param name="relocationKey">The idempotency key of the move to undo.</param>
+    /// <param name="idempotencyKey">The undo's own idempotency key.</param>
     /// <param name="actor">Who undoes it: the household move's actor.</param>
     /// <param name="now">The time stamped on history.</param>
-    public static Decision DecideUndo(ResidentRecord current, IReadOnlyList<ResidentChange> history, string relocationId, string undoId, Actor actor, DateTimeOffset now)
+    public static Decision DecideUndo(ResidentRecord current, IReadOnlyList<ResidentChange> history, string relocationKey, string idempotencyKey, Actor actor, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(actor);
         // Only the move itself is undone, and only while the person still lives where it took them.
-        var move = history.LastOrDefault(entry => entry.OperationId == relocationId && entry.Kind == ResidentChangeKind.Relocation);
+        var move = history.LastOrDefault(entry => entry.OperationId == relocationKey && entry.Kind == ResidentChangeKind.Relocation);
         if (move is null || move.NewValue != ResidenceAddress.TextOf(current) || move.OldValue is null)
         {
             return new Refusal(new ChangeRefused(RefusalKind.Conflict, "The relocation cannot be undone; nothing was changed.",
-                [new FieldError("relocationId", $"{current.PersonalIdNumber} does not live where relocation '{relocationId}' took them.")]));
+                [new FieldError("relocationKey", $"{current.PersonalIdNumber} does not live where relocation '{relocationKey}' took them.")]));
         }
 
         // The entry's old value is the address in the form of ResidenceAddress.TextOf: province/commune/address.
@@ -125,11 +125,11 @@ public static class Relocations
             PermanentResidenceCommune = parts[1].Length == 0 ? null : parts[1],
             PermanentAddress = parts[2].Length == 0 ? null : parts[2],
         };
-        var entry = new ResidentChange(undoId, ResidentChangeKind.Relocation, now, actor, ResidentFields.PermanentResidence,
-            move.NewValue, move.OldValue, $"Undoes relocation {relocationId}", null);
+        var entry = new ResidentChange(idempotencyKey, ResidentChangeKind.Relocation, now, actor, ResidentFields.PermanentResidence,
+            move.NewValue, move.OldValue, $"Undoes relocation {relocationKey}", null);
         return new Acceptance(restored, [entry], [], NeedsNewNumber: false)
         {
-            Counts = MoveCounts(current, restored, $"relocation:{current.PersonalIdNumber}:{undoId}"),
+            Counts = MoveCounts(current, restored, $"relocation:{current.PersonalIdNumber}:{idempotencyKey}"),
         };
     }
 

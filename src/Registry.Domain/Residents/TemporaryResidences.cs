@@ -23,7 +23,7 @@ public static class TemporaryResidences
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(current);
         var errors = new FieldErrors();
-        errors.Add("operationId", RegistrationRules.CheckIdempotencyKey(command.OperationId));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(command.IdempotencyKey));
         var provinceError = command.Address is { } address && ProvinceCatalog.IsKnown(address.ProvinceCode) ? null : $"'{command.Address?.ProvinceCode}' is not a province code.";
         errors.Add("address.provinceCode", provinceError);
         if (provinceError is null && destinationError is not null)
@@ -63,7 +63,7 @@ public static class TemporaryResidences
         }
 
         var updated = current with { TemporaryResidence = registered, PermanentResidenceDeletionFlaggedOn = null };
-        return Accept(command.OperationId, command.Actor, current, updated, ResidentFields.TemporaryResidence,
+        return Accept(command.IdempotencyKey, command.Actor, current, updated, ResidentFields.TemporaryResidence,
             current.TemporaryResidence is { } before ? Describe(before) : null, Describe(registered),
             current.TemporaryResidence?.Address == registered.Address ? "Extension of the temporary residence" : "Registration of a temporary residence", now);
     }
@@ -74,7 +74,7 @@ public static class TemporaryResidences
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(current);
         var errors = new FieldErrors();
-        errors.Add("operationId", RegistrationRules.CheckIdempotencyKey(command.OperationId));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(command.IdempotencyKey));
         errors.Add("from", command.From > today ? $"The absence starts on {Text(command.From)}, after today ({Text(today)})." : null);
         errors.Add("until", command.Until < command.From ? "The absence ends before it starts." : null);
         var (destination, destinationError) = RegistrationRules.NormaliseOptionalText(command.Destination, "The destination");
@@ -96,7 +96,7 @@ public static class TemporaryResidences
 
         var absence = new TemporaryAbsence(command.From, command.Until, destination);
         var updated = current with { TemporaryAbsence = absence, PermanentResidenceDeletionFlaggedOn = null };
-        return Accept(command.OperationId, command.Actor, current, updated, ResidentFields.TemporaryAbsence,
+        return Accept(command.IdempotencyKey, command.Actor, current, updated, ResidentFields.TemporaryAbsence,
             current.TemporaryAbsence is { } before ? Describe(before) : null, Describe(absence), "Declaration of temporary absence", now);
     }
 

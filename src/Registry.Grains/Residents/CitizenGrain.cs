@@ -135,7 +135,7 @@ public sealed partial class CitizenGrain(
             return NotFound();
         }
 
-        if (Replay(command.AmendmentId, "amendmentId", entries => Amendments.IsReplayOf(command, entries)) is { } replay)
+        if (Replay(command.IdempotencyKey, entries => Amendments.IsReplayOf(command, entries)) is { } replay)
         {
             return replay;
         }
@@ -186,7 +186,7 @@ public sealed partial class CitizenGrain(
             return NotFound();
         }
 
-        if (Replay(command.OperationId, "operationId", entries => Amendments.IsReplayOf(command, entries)) is { } replay)
+        if (Replay(command.IdempotencyKey, entries => Amendments.IsReplayOf(command, entries)) is { } replay)
         {
             return replay;
         }
@@ -240,12 +240,12 @@ public sealed partial class CitizenGrain(
     }
 
     /// <inheritdoc />
-    public async Task<ChangeOutcome> UndoRelocationAsync(string relocationId, string undoId, Actor actor)
+    public async Task<ChangeOutcome> UndoRelocationAsync(string relocationKey, string idempotencyKey, Actor actor)
     {
         ArgumentNullException.ThrowIfNull(actor);
         if (await CurrentHolderAsync() is { } current)
         {
-            return await GrainFactory.Citizen(current).UndoRelocationAsync(relocationId, undoId, actor);
+            return await GrainFactory.Citizen(current).UndoRelocationAsync(relocationKey, idempotencyKey, actor);
         }
 
         if (State.Resident is not { } resident)
@@ -253,12 +253,12 @@ public sealed partial class CitizenGrain(
             return NotFound();
         }
 
-        if (State.History.Any(entry => entry.OperationId == undoId))
+        if (State.History.Any(entry => entry.OperationId == idempotencyKey))
         {
             return new Changed(resident, Replayed: true) { Version = State.Version };
         }
 
-        var decision = Relocations.DecideUndo(resident, State.History, relocationId, undoId, actor, time.GetUtcNow());
+        var decision = Relocations.DecideUndo(resident, State.History, relocationKey, idempotencyKey, actor, time.GetUtcNow());
         if (decision is Refusal refusal)
         {
             return refusal.Outcome;
@@ -279,7 +279,7 @@ public sealed partial class CitizenGrain(
             return (NotFound(), null);
         }
 
-        if (Replay(command.RelocationId, "relocationId", entries => Relocations.IsReplayOf(command, entries)) is { } replay)
+        if (Replay(command.IdempotencyKey, entries => Relocations.IsReplayOf(command, entries)) is { } replay)
         {
             return (replay, null);
         }
@@ -326,7 +326,7 @@ public sealed partial class CitizenGrain(
         var destinationError = command.Address is { } address && ProvinceCatalog.IsKnown(address.ProvinceCode)
             ? await GrainFactory.Province(address.ProvinceCode).CheckDestinationAsync(address.CommuneCode ?? "")
             : null;
-        return await ChangeAsync(command.OperationId, "operationId",
+        return await ChangeAsync(command.IdempotencyKey,
             entries => entries.All(entry => entry.Kind == ResidentChangeKind.TemporaryResidence && entry.Actor == command.Actor
                 && entry.NewValue?.StartsWith((command.Address! with { Address = command.Address.Address?.Normalize().Trim() ?? "" }).ToString(), StringComparison.Ordinal) == true),
             resident => TemporaryResidences.Decide(command, resident, destinationError, VietnamCalendar.Today(time), time.GetUtcNow()));
@@ -341,7 +341,7 @@ public sealed partial class CitizenGrain(
             return await GrainFactory.Citizen(current).DeclareTemporaryAbsenceAsync(command);
         }
 
-        return await ChangeAsync(command.OperationId, "operationId",
+        return await ChangeAsync(command.IdempotencyKey,
             entries => entries.All(entry => entry.Kind == ResidentChangeKind.TemporaryResidence && entry.Actor == command.Actor
                 && entry.NewValue?.StartsWith(ResidentFields.Text(command.From), StringComparison.Ordinal) == true),
             resident => TemporaryResidences.Decide(command, resident, VietnamCalendar.Today(time), time.GetUtcNow()));
@@ -386,14 +386,14 @@ public sealed partial class CitizenGrain(
     }
 
     // A change decided purely from the record, stored with its history and no count: replay, refusal, or applied.
-    private async Task<ChangeOutcome> ChangeAsync(string operationId, string field, Func<IEnumerable<ResidentChange>, bool> isReplay, Func<ResidentRecord, Decision> decide)
+    private async Task<ChangeOutcome> ChangeAsync(string idempotencyKey, Func<IEnumerable<ResidentChange>, bool> isReplay, Func<ResidentRecord, Decision> decide)
     {
         if (State.Resident is not { } resident)
         {
             return NotFound();
         }
 
-        if (Replay(operationId, field, isReplay) is { } replay)
+        if (Replay(idempotencyKey, isReplay) is { } replay)
         {
             return replay;
         }
@@ -429,9 +429,9 @@ public sealed partial class CitizenGrain(
         return State.SupersededBy;
     }
 
-    private ChangeOutcome? Replay(string operationId, string field, Func<IEnumerable<ResidentChange>, bool> isReplay)
+    private ChangeOutcome? Replay(string idempotencyKey, Func<IEnumerable<ResidentChange>, bool> isReplay)
     {
-        var done = State.History.Where(entry => entry.OperationId == operationId && entry.Kind != ResidentChangeKind.NumberChange).ToArray();
+        var done = State.History.Where(entry => entry.OperationId == idempotencyKey && entry.Kind != ResidentChangeKind.NumberChange).ToArray();
         if (done.Length == 0)
         {
             return null;
@@ -439,8 +439,8 @@ public sealed partial class CitizenGrain(
 
         return isReplay(done)
             ? new Changed(State.Resident!, Replayed: true) { Version = State.Version }
-            : new ChangeRefused(RefusalKind.Conflict, "This id was already used for a different change; nothing was changed.",
-                [new FieldError(field, $"'{operationId}' belongs to an earlier change with other content. Use a new id for a new change.")]);
+            : new ChangeRefused(RefusalKind.Conflict, "This idempotency key was already used for a different change; nothing was changed.",
+                [new FieldError("idempotencyKey", $"'{idempotencyKey}' belongs to an earlier change with other content. Use a new key for a new change.")]);
     }
 
     private async Task<ChangeRefused?> MissingLinksAsync(IEnumerable<(string Field, PersonalIdNumber Number)> links) =>

@@ -31,6 +31,18 @@ public sealed record HouseholdRelocationState
     [JsonIgnore]
     public HouseholdOutcome? Outcome => (HouseholdOutcome?)Moved ?? Refused;
 
+    /// <summary>This state, read for the request made with <paramref name="idempotencyKey"/>.</summary>
+    /// <remarks>
+    /// A row stored before the request's key was named <c>IdempotencyKey</c> everywhere holds it as
+    /// <c>command.householdRelocationId</c>, which no longer binds, so its command reads with no key. The household
+    /// grain is keyed by the request's key, so the key is given back from there on activation, and the next write stores
+    /// it under its one name. Preferred to keeping the old JSON name on the contract (every new row would go on
+    /// storing a name the code no longer has) and to a per-type alias table in the storage serializer (the history of
+    /// one contract kept in the storage layer, for a value the grain already knows).
+    /// </remarks>
+    public HouseholdRelocationState KeyedBy(string idempotencyKey) =>
+        Command is { IdempotencyKey: null } stored ? this with { Command = stored with { IdempotencyKey = idempotencyKey } } : this;
+
     /// <summary>This request answered with <paramref name="outcome"/>.</summary>
     public HouseholdRelocationState WithOutcome(HouseholdOutcome outcome) => outcome switch
     {
@@ -41,7 +53,7 @@ public sealed record HouseholdRelocationState
 }
 
 /// <summary>
-/// A household's move (see <see cref="IHouseholdRelocationGrain"/>). Every member's move has its own relocation id
+/// A household's move (see <see cref="IHouseholdRelocationGrain"/>). Every member's move has its own idempotency key
 /// derived from the request's key, so a request repeated after a crash moves nobody twice and finds where it stopped.
 /// A reminder, registered before the request is stored and removed once its outcome is, finishes a move that a crash
 /// or a failed member call interrupted even when nobody repeats the request: a household is never left half-moved.
@@ -57,6 +69,13 @@ public sealed partial class HouseholdRelocationGrain(
     private IGrainReminder? _reminder;
 
     /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        state.State = state.State.KeyedBy(RegistryGrains.HouseholdRelocationKeyOf(this.GetPrimaryKeyString()));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public async Task<HouseholdOutcome> RelocateAsync(RelocateHousehold command)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -64,8 +83,8 @@ public sealed partial class HouseholdRelocationGrain(
         {
             if (earlier != command)
             {
-                return new HouseholdInvalid(RefusalKind.Conflict, [new FieldError("householdRelocationId",
-                    $"'{command.HouseholdRelocationId}' belongs to an earlier household move with other content. Use a new key for a new request.")]);
+                return new HouseholdInvalid(RefusalKind.Conflict, [new FieldError("idempotencyKey",
+                    $"'{command.IdempotencyKey}' belongs to an earlier household move with other content. Use a new key for a new request.")]);
             }
 
             return state.State.Outcome is HouseholdMoved moved ? moved with { Replayed = true } : state.State.Outcome ?? await MoveAllAsync(command);
@@ -122,7 +141,7 @@ public sealed partial class HouseholdRelocationGrain(
         {
             // Somebody died or moved between the check and the move: the others go back, so the household moved whole or not at all.
             var movedBack = await Task.WhenAll(command.Members.Select(async (member, i) => Households.MustMoveBack(outcomes[i])
-                && await GrainFactory.Citizen(member).UndoRelocationAsync(Households.RelocationIdOf(command, member), Households.UndoIdOf(command, member), command.Actor) is Changed));
+                && await GrainFactory.Citizen(member).UndoRelocationAsync(Households.MemberKeyOf(command, member), Households.MemberUndoKeyOf(command, member), command.Actor) is Changed));
             outcome = Households.Refused(command, outcomes, movedBack);
         }
 

@@ -230,7 +230,7 @@ public sealed class PersonRecordTests(PersonRecordClusterFixture fixture) : ICla
 
         Assert.False(dead.IsAlive);
         Assert.Equal(residents - 1, (await _client.Province("006").GetCountsAsync()).Residents);
-        Assert.Equal(RefusalKind.Conflict, Assert.IsType<ChangeRefused>(await citizen.RecordDeathAsync(death with { OperationId = "death-again-" + Guid.NewGuid().ToString("N") })).Kind);
+        Assert.Equal(RefusalKind.Conflict, Assert.IsType<ChangeRefused>(await citizen.RecordDeathAsync(death with { IdempotencyKey = "death-again-" + Guid.NewGuid().ToString("N") })).Kind);
 
         var before = await StorageAsync();
         var address = Assert.IsType<ChangeRefused>(await citizen.AmendAsync(new AmendResident("amend-" + Guid.NewGuid().ToString("N"), TestActors.Officer("006"),

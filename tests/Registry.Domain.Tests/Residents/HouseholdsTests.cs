@@ -16,7 +16,7 @@ public sealed class HouseholdsTests
     /// <summary>A request with one to 30 distinct members and a good key passes; each bad one is refused naming its field.</summary>
     [Theory]
     [InlineData(null, 2)]
-    [InlineData("householdRelocationId", 2)]
+    [InlineData("idempotencyKey", 2)]
     [InlineData("members", 0)]
     [InlineData("members", 31)]
     [InlineData("members", -1)]
@@ -28,9 +28,9 @@ public sealed class HouseholdsTests
             _ => [.. Enumerable.Range(0, memberCount).Select(i => PersonalIdNumber.Create(Anh.PersonalIdNumber.Prefix, i))],
         };
         var command = Household(members);
-        if (field == "householdRelocationId")
+        if (field == "idempotencyKey")
         {
-            command = command with { HouseholdRelocationId = "" };
+            command = command with { IdempotencyKey = "" };
         }
 
         var invalid = Households.Check(command);
@@ -47,10 +47,10 @@ public sealed class HouseholdsTests
 
         var move = Households.MoveOf(command, Binh);
 
-        Assert.Equal(new Relocate(Households.RelocationIdOf(command, Binh), SaigonOfficer, Saigon, Today, null), move);
-        Assert.StartsWith("household:", move.RelocationId, StringComparison.Ordinal);
-        Assert.EndsWith($":{Binh}", move.RelocationId, StringComparison.Ordinal);
-        Assert.Equal(move.RelocationId + ":undo", Households.UndoIdOf(command, Binh));
+        Assert.Equal(new Relocate(Households.MemberKeyOf(command, Binh), SaigonOfficer, Saigon, Today, null), move);
+        Assert.StartsWith("household:", move.IdempotencyKey, StringComparison.Ordinal);
+        Assert.EndsWith($":{Binh}", move.IdempotencyKey, StringComparison.Ordinal);
+        Assert.Equal(move.IdempotencyKey + ":undo", Households.MemberUndoKeyOf(command, Binh));
     }
 
     /// <summary>One member who may not move refuses the household before anything is stored; all may move means no refusal.</summary>

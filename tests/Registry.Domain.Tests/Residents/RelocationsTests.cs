@@ -40,7 +40,7 @@ public sealed class RelocationsTests
 
     /// <summary>Each bad field is refused by name, and nothing is decided.</summary>
     [Theory]
-    [InlineData("relocationId")]
+    [InlineData("idempotencyKey")]
     [InlineData("destination.provinceCode")]
     [InlineData("destination.address")]
     [InlineData("movedOn")]
@@ -51,7 +51,7 @@ public sealed class RelocationsTests
         FieldError? destinationError = null;
         switch (field)
         {
-            case "relocationId": command = command with { RelocationId = "" }; break;
+            case "idempotencyKey": command = command with { IdempotencyKey = "" }; break;
             case "destination.provinceCode": command = command with { Destination = Saigon with { ProvinceCode = "999" } }; break;
             case "destination.address": command = command with { Destination = Saigon with { Address = " " } }; break;
             case "movedOn": command = command with { MovedOn = Today.AddDays(1) }; break;
@@ -113,7 +113,7 @@ public sealed class RelocationsTests
 
         var refusal = Assert.IsType<Refusal>(Relocations.DecideUndo(movedOnAgain, moved.Entries, relocationId, relocationId + ":undo", SaigonOfficer, Now));
 
-        Assert.Equal((RefusalKind.Conflict, "relocationId"), (refusal.Outcome.Kind, Assert.Single(refusal.Outcome.Errors).Field));
+        Assert.Equal((RefusalKind.Conflict, "relocationKey"), (refusal.Outcome.Kind, Assert.Single(refusal.Outcome.Errors).Field));
     }
 
     /// <summary>The same move asked again is recognised as a replay; another move under the same id is not.</summary>

@@ -37,7 +37,7 @@ public sealed class TemporaryResidencesTests
 
     /// <summary>Each bad field of a registration is refused by name.</summary>
     [Theory]
-    [InlineData("operationId")]
+    [InlineData("idempotencyKey")]
     [InlineData("address.provinceCode")]
     [InlineData("address.communeCode")]
     [InlineData("address.address")]
@@ -49,7 +49,7 @@ public sealed class TemporaryResidencesTests
         FieldError? destinationError = null;
         switch (field)
         {
-            case "operationId": command = command with { OperationId = "with space" }; break;
+            case "idempotencyKey": command = command with { IdempotencyKey = "with space" }; break;
             case "address.provinceCode": command = command with { Address = Saigon with { ProvinceCode = "000" } }; break;
             case "address.communeCode": destinationError = new FieldError("communeCode", "No such commune."); break;
             case "address.address": command = command with { Address = Saigon with { Address = "" } }; break;
@@ -84,7 +84,7 @@ public sealed class TemporaryResidencesTests
     /// <summary>An absence is declared by the officer of the person's own province; its bad fields and other officers are refused.</summary>
     [Theory]
     [InlineData(null, null)]
-    [InlineData("operationId", RefusalKind.Invalid)]
+    [InlineData("idempotencyKey", RefusalKind.Invalid)]
     [InlineData("from", RefusalKind.Invalid)]
     [InlineData("until", RefusalKind.Invalid)]
     [InlineData("actor", RefusalKind.Forbidden)]
@@ -93,7 +93,7 @@ public sealed class TemporaryResidencesTests
         var command = new DeclareTemporaryAbsence("away-1", HanoiOfficer, Today.AddDays(-10), Today.AddMonths(6), "Đà Nẵng");
         command = field switch
         {
-            "operationId" => command with { OperationId = "" },
+            "idempotencyKey" => command with { IdempotencyKey = "" },
             "from" => command with { From = Today.AddDays(1) },
             "until" => command with { Until = Today.AddDays(-11) },
             "actor" => command with { Actor = SaigonOfficer },
