@@ -31,7 +31,7 @@ public static class HouseholdsApi
         return endpoints;
     }
 
-    private static async Task<Results<Ok<HouseholdResponse>, ValidationProblem, ProblemHttpResult>> RelocateAsync(
+    private static async Task<Results<Ok<HouseholdResponse>, RefusalProblem>> RelocateAsync(
         [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         RelocateHouseholdRequest request,
         ClaimsPrincipal user,
@@ -74,17 +74,11 @@ public static class HouseholdsApi
                 }
 
                 return TypedResults.Ok(new HouseholdResponse([.. moved.Members.Select(member => ResidentResponse.From(member.Resident, member.Version))]));
-            case HouseholdInvalid { Kind: RefusalKind.Invalid } invalid:
-                return RequestProblems.Invalid(invalid.Errors);
-            case HouseholdInvalid conflict:
-                return RequestProblems.Refused(new ChangeRefused(conflict.Kind, "This Idempotency-Key belongs to another request; nothing was changed.", conflict.Errors));
+            case HouseholdRefused { Members.Length: 0 } refused:
+                return RequestProblems.For(refused.Refusal);
             case HouseholdRefused refused:
-                return TypedResults.Problem(
-                    title: "The household cannot move whole; nobody moved.",
-                    detail: string.Join(" ", refused.Members.Where(member => member.Refusal is not null)
-                        .Select(member => $"{member.PersonalIdNumber}: {string.Join(" ", member.Refusal!.Errors.Select(error => error.Message))}")),
-                    statusCode: StatusCodes.Status409Conflict,
-                    extensions: new Dictionary<string, object?>
+                return RequestProblems.For(refused.Refusal,
+                    new Dictionary<string, object?>
                     {
                         ["members"] = refused.Members.Select(member => new HouseholdMemberResponse(
                             member.PersonalIdNumber.Value,

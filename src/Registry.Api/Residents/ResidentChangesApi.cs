@@ -77,7 +77,7 @@ public static class ResidentChangesApi
         return residents;
     }
 
-    private static async Task<Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult>> AmendAsync(
+    private static async Task<Results<Ok<ResidentResponse>, RefusalProblem>> AmendAsync(
         string personalIdNumber,
         [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         AmendResidentRequest request,
@@ -99,7 +99,7 @@ public static class ResidentChangesApi
         return Answer(await cluster.Citizen(number!.Value).AmendAsync(command), response);
     }
 
-    private static async Task<Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult>> RecordDeathAsync(
+    private static async Task<Results<Ok<ResidentResponse>, RefusalProblem>> RecordDeathAsync(
         string personalIdNumber,
         [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         RecordDeathRequest request,
@@ -120,7 +120,7 @@ public static class ResidentChangesApi
         return Answer(await cluster.Citizen(number!.Value).RecordDeathAsync(command), response);
     }
 
-    private static async Task<Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult>> RelocateAsync(
+    private static async Task<Results<Ok<ResidentResponse>, RefusalProblem>> RelocateAsync(
         string personalIdNumber,
         [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         RelocateResidentRequest request,
@@ -145,7 +145,7 @@ public static class ResidentChangesApi
         return Answer(await cluster.Citizen(number!.Value).RelocateAsync(command), response);
     }
 
-    private static async Task<Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult>> RegisterTemporaryResidenceAsync(
+    private static async Task<Results<Ok<ResidentResponse>, RefusalProblem>> RegisterTemporaryResidenceAsync(
         string personalIdNumber,
         [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         TemporaryResidenceRequest request,
@@ -171,7 +171,7 @@ public static class ResidentChangesApi
         return Answer(await cluster.Citizen(number!.Value).RegisterTemporaryResidenceAsync(command), response);
     }
 
-    private static async Task<Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult>> DeclareTemporaryAbsenceAsync(
+    private static async Task<Results<Ok<ResidentResponse>, RefusalProblem>> DeclareTemporaryAbsenceAsync(
         string personalIdNumber,
         [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         TemporaryAbsenceRequest request,
@@ -203,7 +203,7 @@ public static class ResidentChangesApi
         return null;
     }
 
-    private static Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult> Answer(ChangeOutcome outcome, HttpResponse response)
+    private static Results<Ok<ResidentResponse>, RefusalProblem> Answer(ChangeOutcome outcome, HttpResponse response)
     {
         switch (outcome)
         {
@@ -215,17 +215,15 @@ public static class ResidentChangesApi
 
                 response.Headers.ContentLocation = $"/residents/{changed.Resident.PersonalIdNumber}";
                 return TypedResults.Ok(ResidentResponse.From(changed.Resident, changed.Version));
-            case ChangeRefused { Kind: RefusalKind.Invalid } invalid:
-                return RequestProblems.Invalid(invalid.Errors.Select(Rename));
             case ChangeRefused refused:
-                return RequestProblems.Refused(refused with { Errors = [.. refused.Errors.Select(Rename)] });
+                return RequestProblems.For(refused.Refusal with { Errors = [.. refused.Refusal.Errors.Select(InRequestTerms)] });
             default:
                 throw new InvalidOperationException($"Unknown change outcome {outcome.GetType().Name}.");
         }
     }
 
-    // The grain names fields as the command does, where the destination's fields are the request's own.
-    private static FieldError Rename(FieldError error) => error.Field switch
+    // The grain names fields as the command does, whose destination or address holds the fields the request has flat.
+    private static FieldError InRequestTerms(FieldError error) => error.Field switch
     {
         _ when error.Field.StartsWith("destination.", StringComparison.Ordinal) => error with { Field = error.Field["destination.".Length..] },
         _ when error.Field.StartsWith("address.", StringComparison.Ordinal) => error with { Field = error.Field["address.".Length..] },

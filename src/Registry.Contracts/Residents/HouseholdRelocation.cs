@@ -55,16 +55,14 @@ public abstract record HouseholdOutcome;
 [GenerateSerializer, Immutable, Alias("registry.HouseholdOutcome.Moved")]
 public sealed record HouseholdMoved([property: Id(0)] ResidentView[] Members, [property: Id(1)] bool Replayed) : HouseholdOutcome;
 
-/// <summary>Nobody moved (or those who had were moved back): each member's result says why.</summary>
-/// <param name="Members">Each member's result, in the request's order.</param>
+/// <summary>
+/// Nobody moved (or those who had were moved back), or the request itself is malformed or its key was used for another
+/// request; nothing was changed.
+/// </summary>
+/// <param name="Refusal">Why: for members who could not move, each refused member's reasons under <c>members</c>.</param>
+/// <param name="Members">Each member's result, in the request's order; empty when the request itself was refused.</param>
 [GenerateSerializer, Immutable, Alias("registry.HouseholdOutcome.Refused")]
-public sealed record HouseholdRefused([property: Id(0)] HouseholdMemberResult[] Members) : HouseholdOutcome;
-
-/// <summary>The request is malformed or its key was used for another request: nothing was changed.</summary>
-/// <param name="Kind">Invalid (400) or Conflict (409).</param>
-/// <param name="Errors">The fields concerned.</param>
-[GenerateSerializer, Immutable, Alias("registry.HouseholdOutcome.Invalid")]
-public sealed record HouseholdInvalid([property: Id(0)] RefusalKind Kind, [property: Id(1)] FieldError[] Errors) : HouseholdOutcome;
+public sealed record HouseholdRefused([property: Id(0)] Refusal Refusal, [property: Id(1)] HouseholdMemberResult[] Members) : HouseholdOutcome;
 
 /// <summary>One member's part of a refused household move.</summary>
 /// <param name="PersonalIdNumber">The member.</param>
@@ -73,5 +71,5 @@ public sealed record HouseholdInvalid([property: Id(0)] RefusalKind Kind, [prope
 [GenerateSerializer, Immutable, Alias("registry.HouseholdMemberResult")]
 public sealed record HouseholdMemberResult(
     [property: Id(0)] PersonalIdNumber PersonalIdNumber,
-    [property: Id(1)] ChangeRefused? Refusal,
+    [property: Id(1)] Refusal? Refusal,
     [property: Id(2)] bool MovedBack);

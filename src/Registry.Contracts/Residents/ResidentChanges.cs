@@ -71,31 +71,8 @@ public sealed record Changed([property: Id(0)] ResidentRecord Resident, [propert
 }
 
 /// <summary>The change was refused and nothing changed.</summary>
-/// <param name="Kind">Why, in the terms of an HTTP status.</param>
-/// <param name="Title">One sentence for the caller.</param>
-/// <param name="Errors">The fields concerned, with a message each.</param>
-[GenerateSerializer, Immutable, Alias("registry.ChangeOutcome.ChangeRefused")]
-public sealed record ChangeRefused(
-    [property: Id(0)] RefusalKind Kind,
-    [property: Id(1)] string Title,
-    [property: Id(2)] FieldError[] Errors) : ChangeOutcome;
-
-/// <summary>Kinds of refusal.</summary>
-[GenerateSerializer, Alias("registry.RefusalKind")]
-public enum RefusalKind
-{
-    /// <summary>A field is missing or not acceptable (400).</summary>
-    Invalid = 0,
-
-    /// <summary>Nobody holds the number (404).</summary>
-    NotFound = 1,
-
-    /// <summary>The actor's role does not allow it (403).</summary>
-    Forbidden = 2,
-
-    /// <summary>The record's state does not allow it, or the id was used for another request (409).</summary>
-    Conflict = 3,
-}
+[GenerateSerializer, Immutable, Alias("registry.ChangeOutcome.Refused")]
+public sealed record ChangeRefused([property: Id(0)] Refusal Refusal) : ChangeOutcome;
 
 /// <summary>One entry of a person's history: one field changed by one operation.</summary>
 /// <param name="OperationId">What made the change: the idempotency key of the request, or the id of a sweep or reorganisation.</param>

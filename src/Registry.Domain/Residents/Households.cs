@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Registry.Contracts;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
 
@@ -13,7 +14,7 @@ namespace Registry.Domain.Residents;
 public static class Households
 {
     /// <summary>Why <paramref name="command"/> is not a household move, naming each field, or null when it is one.</summary>
-    public static HouseholdInvalid? Check(RelocateHousehold command)
+    public static HouseholdRefused? Check(RelocateHousehold command)
     {
         ArgumentNullException.ThrowIfNull(command);
         var errors = new FieldErrors();
@@ -22,7 +23,7 @@ public static class Households
             command.Members is not { Length: > 0 and <= RelocateHousehold.MaxMembers } ? $"A household has 1 to {RelocateHousehold.MaxMembers} members."
             : command.Members.Distinct().Count() != command.Members.Length ? "A member is listed twice."
             : null);
-        return errors.Any ? new HouseholdInvalid(RefusalKind.Invalid, errors.ToArray()) : null;
+        return errors.Any ? new HouseholdRefused(Refusal.Invalid(errors.ToArray()), []) : null;
     }
 
     /// <summary>The move of <paramref name="member"/> in <paramref name="command"/>: same destination and date, the member's own key.</summary>
@@ -69,7 +70,7 @@ public static class Households
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(checks);
         return checks.Any(check => check is ChangeRefused)
-            ? new HouseholdRefused([.. command.Members.Select((member, i) => new HouseholdMemberResult(member, checks[i] as ChangeRefused, MovedBack: false))])
+            ? CannotMoveWhole([.. command.Members.Select((member, i) => new HouseholdMemberResult(member, (checks[i] as ChangeRefused)?.Refusal, MovedBack: false))])
             : null;
     }
 
@@ -98,6 +99,21 @@ public static class Households
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(outcomes);
         ArgumentNullException.ThrowIfNull(movedBack);
-        return new HouseholdRefused([.. command.Members.Select((member, i) => new HouseholdMemberResult(member, outcomes[i] as ChangeRefused, movedBack[i]))]);
+        return CannotMoveWhole([.. command.Members.Select((member, i) => new HouseholdMemberResult(member, (outcomes[i] as ChangeRefused)?.Refusal, movedBack[i]))]);
     }
+
+    /// <summary>The refusal of another request under <paramref name="command"/>'s key, which an earlier household move holds.</summary>
+    public static HouseholdRefused KeyReused(RelocateHousehold command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return new HouseholdRefused(new Refusal(RefusalKind.Conflict, "This idempotency key belongs to another request; nothing was changed.",
+            [new FieldError("idempotencyKey", $"'{command.IdempotencyKey}' belongs to an earlier household move with other content. Use a new key for a new request.")]), []);
+    }
+
+    // The household as a whole is the conflict: each refused member's reasons, under the members field, in one sentence per member.
+    private static HouseholdRefused CannotMoveWhole(HouseholdMemberResult[] members) =>
+        new(new Refusal(RefusalKind.Conflict, "The household cannot move whole; nobody moved.",
+            [.. members.Where(member => member.Refusal is not null)
+                .Select(member => new FieldError("members", $"{member.PersonalIdNumber}: {string.Join(" ", member.Refusal!.Errors.Select(error => error.Message))}"))]),
+            members);
 }

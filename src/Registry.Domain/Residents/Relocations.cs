@@ -1,4 +1,5 @@
 using System.Globalization;
+using Registry.Contracts;
 using Registry.Contracts.Access;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
@@ -74,8 +75,7 @@ public static class Relocations
         var from = ResidenceAddress.TextOf(current);
         if (moved.ToString() == from)
         {
-            return new Refusal(new ChangeRefused(RefusalKind.Invalid, "The request has invalid fields; nothing was changed.",
-                [new FieldError("destination", $"The person already lives at {from}.")]));
+            return new Refused(Refusal.Invalid("destination", $"The person already lives at {from}."));
         }
 
         var updated = current with
@@ -113,7 +113,7 @@ public static class Relocations
         var move = history.LastOrDefault(entry => entry.OperationId == relocationKey && entry.Kind == ResidentChangeKind.Relocation);
         if (move is null || move.NewValue != ResidenceAddress.TextOf(current) || move.OldValue is null)
         {
-            return new Refusal(new ChangeRefused(RefusalKind.Conflict, "The relocation cannot be undone; nothing was changed.",
+            return new Refused(new Refusal(RefusalKind.Conflict, "The relocation cannot be undone; nothing was changed.",
                 [new FieldError("relocationKey", $"{current.PersonalIdNumber} does not live where relocation '{relocationKey}' took them.")]));
         }
 
@@ -164,16 +164,16 @@ public static class Relocations
 
     // Residence is registered where the person moves to (Law on Residence 68/2020 Art. 22): an officer of the
     // destination province registers the move, whichever province the person leaves.
-    private static Refusal? WriterRefusal(Actor actor, string destinationProvince) =>
+    private static Refused? WriterRefusal(Actor actor, string destinationProvince) =>
         Jurisdiction.RefusalFor(actor, destinationProvince, "registers moves into") is { } refusal
-            ? new Refusal(new ChangeRefused(RefusalKind.Forbidden, "The actor may not make this change; nothing was changed.", [new FieldError("actor", refusal)]))
+            ? new Refused(new Refusal(RefusalKind.Forbidden, "The actor may not make this change; nothing was changed.", [new FieldError("actor", refusal)]))
             : null;
 
     private static string Text(DateOnly date) => ResidentFields.Text(date);
 
-    private static Refusal Invalid(FieldErrors errors) =>
-        new(new ChangeRefused(RefusalKind.Invalid, "The request has invalid fields; nothing was changed.", errors.ToArray()));
+    private static Refused Invalid(FieldErrors errors) =>
+        new(Refusal.Invalid(errors.ToArray()));
 
-    private static Refusal Conflict(string field, string message) =>
-        new(new ChangeRefused(RefusalKind.Conflict, "The relocation conflicts with the record; nothing was changed.", [new FieldError(field, message)]));
+    private static Refused Conflict(string field, string message) =>
+        new(new Refusal(RefusalKind.Conflict, "The relocation conflicts with the record; nothing was changed.", [new FieldError(field, message)]));
 }

@@ -1,3 +1,4 @@
+using Registry.Contracts;
 using Registry.Contracts.Access;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
@@ -139,24 +140,24 @@ public static class TemporaryResidences
     private static string Describe(TemporaryAbsence absence) =>
         $"{Text(absence.From)}..{(absence.Until is { } until ? Text(until) : "")} {absence.Destination}".TrimEnd();
 
-    private static Refusal? Forbidden(Actor? actor, string province, string what) => actor switch
+    private static Refused? Forbidden(Actor? actor, string province, string what) => actor switch
     {
         null => Invalid("actor", "The actor of the change is required."),
         _ => Jurisdiction.RefusalFor(actor, province, what) is { } refusal
-            ? new Refusal(new ChangeRefused(RefusalKind.Forbidden, "The actor may not make this change; nothing was changed.", [new FieldError("actor", refusal)]))
+            ? new Refused(new Refusal(RefusalKind.Forbidden, "The actor may not make this change; nothing was changed.", [new FieldError("actor", refusal)]))
             : null,
     };
 
-    private static Refusal? Closed(ResidentRecord current) => current.Death is { } death
-        ? new Refusal(new ChangeRefused(RefusalKind.Conflict, "The record does not allow this change; nothing was changed.",
+    private static Refused? Closed(ResidentRecord current) => current.Death is { } death
+        ? new Refused(new Refusal(RefusalKind.Conflict, "The record does not allow this change; nothing was changed.",
             [new FieldError("record", $"{current.PersonalIdNumber} died on {Text(death.Date)}: residence is no longer registered.")]))
         : null;
 
     private static string Text(DateOnly date) => ResidentFields.Text(date);
 
-    private static Refusal Invalid(string field, string message) =>
-        new(new ChangeRefused(RefusalKind.Invalid, "The request has invalid fields; nothing was changed.", [new FieldError(field, message)]));
+    private static Refused Invalid(string field, string message) =>
+        new(Refusal.Invalid(field, message));
 
-    private static Refusal Invalid(FieldErrors errors) =>
-        new(new ChangeRefused(RefusalKind.Invalid, "The request has invalid fields; nothing was changed.", errors.ToArray()));
+    private static Refused Invalid(FieldErrors errors) =>
+        new(Refusal.Invalid(errors.ToArray()));
 }

@@ -141,9 +141,9 @@ public sealed partial class CitizenGrain(
         }
 
         var decision = Amendments.Decide(command, resident, VietnamCalendar.Today(time), time.GetUtcNow());
-        if (decision is Refusal refusal)
+        if (decision is Refused refused)
         {
-            return refusal.Outcome;
+            return new ChangeRefused(refused.Refusal);
         }
 
         var accepted = (Acceptance)decision;
@@ -192,9 +192,9 @@ public sealed partial class CitizenGrain(
         }
 
         var decision = Amendments.Decide(command, resident, VietnamCalendar.Today(time), time.GetUtcNow());
-        if (decision is Refusal refusal)
+        if (decision is Refused refused)
         {
-            return refusal.Outcome;
+            return new ChangeRefused(refused.Refusal);
         }
 
         var accepted = (Acceptance)decision;
@@ -259,9 +259,9 @@ public sealed partial class CitizenGrain(
         }
 
         var decision = Relocations.DecideUndo(resident, State.History, relocationKey, idempotencyKey, actor, time.GetUtcNow());
-        if (decision is Refusal refusal)
+        if (decision is Refused refused)
         {
-            return refusal.Outcome;
+            return new ChangeRefused(refused.Refusal);
         }
 
         var undone = (Acceptance)decision;
@@ -289,7 +289,7 @@ public sealed partial class CitizenGrain(
             : null;
         return Relocations.Decide(command, resident, State.Version, destinationError, VietnamCalendar.Today(time), time.GetUtcNow()) switch
         {
-            Refusal refusal => (refusal.Outcome, null),
+            Refused refused => (new ChangeRefused(refused.Refusal), null),
             var decision => (null, (Acceptance)decision),
         };
     }
@@ -399,9 +399,9 @@ public sealed partial class CitizenGrain(
         }
 
         var decision = decide(resident);
-        if (decision is Refusal refusal)
+        if (decision is Refused refused)
         {
-            return refusal.Outcome;
+            return new ChangeRefused(refused.Refusal);
         }
 
         var accepted = (Acceptance)decision;
@@ -439,13 +439,13 @@ public sealed partial class CitizenGrain(
 
         return isReplay(done)
             ? new Changed(State.Resident!, Replayed: true) { Version = State.Version }
-            : new ChangeRefused(RefusalKind.Conflict, "This idempotency key was already used for a different change; nothing was changed.",
-                [new FieldError("idempotencyKey", $"'{idempotencyKey}' belongs to an earlier change with other content. Use a new key for a new change.")]);
+            : new ChangeRefused(new Refusal(RefusalKind.Conflict, "This idempotency key was already used for a different change; nothing was changed.",
+                [new FieldError("idempotencyKey", $"'{idempotencyKey}' belongs to an earlier change with other content. Use a new key for a new change.")]));
     }
 
     private async Task<ChangeRefused?> MissingLinksAsync(IEnumerable<(string Field, PersonalIdNumber Number)> links) =>
         await LinkedPeople.CheckAsync(directory, links) is { Length: > 0 } errors
-            ? new ChangeRefused(RefusalKind.Invalid, "A linked person is not in the registry; nothing was changed.", errors)
+            ? new ChangeRefused(new Refusal(RefusalKind.Invalid, "A linked person is not in the registry; nothing was changed.", errors))
             : null;
 
     private async Task<PersonalIdNumber> AllocateAsync(ResidentRecord record)
@@ -563,7 +563,7 @@ public sealed partial class CitizenGrain(
     }
 
     private ChangeRefused NotFound() =>
-        new(RefusalKind.NotFound, "No person holds this personal ID number.", [new FieldError("personalIdNumber", $"{Number} is not in the registry.")]);
+        new(new Refusal(RefusalKind.NotFound, "No person holds this personal ID number.", [new FieldError("personalIdNumber", $"{Number} is not in the registry.")]));
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Clearing a citizen's unfinished-work mark failed; the sweep will wake it once for nothing")]
     private static partial void LogClearFailed(ILogger logger, Exception exception);

@@ -83,8 +83,7 @@ public sealed partial class HouseholdRelocationGrain(
         {
             if (earlier != command)
             {
-                return new HouseholdInvalid(RefusalKind.Conflict, [new FieldError("idempotencyKey",
-                    $"'{command.IdempotencyKey}' belongs to an earlier household move with other content. Use a new key for a new request.")]);
+                return Households.KeyReused(command);
             }
 
             return state.State.Outcome is HouseholdMoved moved ? moved with { Replayed = true } : state.State.Outcome ?? await MoveAllAsync(command);

@@ -83,7 +83,7 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
         var storage = await StorageAsync();
 
         var again = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => citizen.RelocateAsync(move)));
-        var reused = Assert.IsType<ChangeRefused>(await citizen.RelocateAsync(move with { Destination = move.Destination with { Address = "10 Bạch Đằng" } }));
+        var reused = Assert.IsType<ChangeRefused>(await citizen.RelocateAsync(move with { Destination = move.Destination with { Address = "10 Bạch Đằng" } })).Refusal;
 
         Assert.All(again, outcome => Assert.True(Assert.IsType<Changed>(outcome).Replayed));
         Assert.Equal((RefusalKind.Conflict, "idempotencyKey"), (reused.Kind, reused.Errors.Single().Field));
@@ -104,7 +104,7 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
             citizen.RelocateAsync(Move("048", "20194", "2 Trần Phú") with { ExpectedVersion = version }));
 
         var winner = Assert.Single(outcomes.OfType<Changed>());
-        var loser = Assert.IsType<ChangeRefused>(Assert.Single(outcomes, outcome => outcome is ChangeRefused));
+        var loser = Assert.IsType<ChangeRefused>(Assert.Single(outcomes, outcome => outcome is ChangeRefused)).Refusal;
         Assert.Equal((RefusalKind.Conflict, "expectedVersion"), (loser.Kind, loser.Errors.Single().Field));
         Assert.Equal(winner.Resident, await citizen.GetAsync());
         Assert.Single(await citizen.GetHistoryAsync(), entry => entry.Kind == ResidentChangeKind.Relocation);
@@ -141,7 +141,7 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
 
         Assert.All(refused, expected =>
         {
-            var refusal = Assert.IsType<ChangeRefused>(expected.Outcome);
+            var refusal = Assert.IsType<ChangeRefused>(expected.Outcome).Refusal;
             Assert.Equal((expected.Kind, expected.Field), (refusal.Kind, refusal.Errors.Single().Field));
             Assert.False(string.IsNullOrWhiteSpace(refusal.Errors.Single().Message));
         });
@@ -288,7 +288,7 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
         var moved = Assert.IsType<HouseholdMoved>(await _client.HouseholdRelocation(command.IdempotencyKey).RelocateAsync(command));
         var storage = await StorageAsync();
         var again = Assert.IsType<HouseholdMoved>(await _client.HouseholdRelocation(command.IdempotencyKey).RelocateAsync(command));
-        var reused = Assert.IsType<HouseholdInvalid>(await _client.HouseholdRelocation(command.IdempotencyKey).RelocateAsync(command with { Members = command.Members[..2] }));
+        var reused = Assert.IsType<HouseholdRefused>(await _client.HouseholdRelocation(command.IdempotencyKey).RelocateAsync(command with { Members = command.Members[..2] })).Refusal;
 
         Assert.All(moved.Members, member => Assert.Equal("079", member.Resident.PermanentResidenceProvince));
         Assert.True(again.Replayed);
@@ -367,7 +367,7 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
         var later = Move("079", "26734", "8 Pasteur");
         Assert.IsType<Changed>(await citizen.RelocateAsync(later));
         Assert.IsType<Changed>(await citizen.RelocateAsync(Move("048", "20194", "5 Lê Duẩn")));
-        Assert.Equal(RefusalKind.Conflict, Assert.IsType<ChangeRefused>(await citizen.UndoRelocationAsync(later.IdempotencyKey, later.IdempotencyKey + ":undo", TestActors.Administrator)).Kind);
+        Assert.Equal(RefusalKind.Conflict, Assert.IsType<ChangeRefused>(await citizen.UndoRelocationAsync(later.IdempotencyKey, later.IdempotencyKey + ":undo", TestActors.Administrator)).Refusal.Kind);
         await AssertNoDriftAsync();
     }
 

@@ -1,3 +1,4 @@
+using Registry.Contracts;
 using Registry.Contracts.Residents;
 using Registry.Domain.Residents;
 using static Registry.Domain.Tests.Residents.People;
@@ -57,9 +58,9 @@ public sealed class TemporaryResidencesTests
             default: command = command with { Until = Today.AddYears(2).AddDays(1) }; break;
         }
 
-        var refusal = Assert.IsType<Refusal>(TemporaryResidences.Decide(command, Anh, destinationError, Today, Now));
+        var refusal = Assert.IsType<Refused>(TemporaryResidences.Decide(command, Anh, destinationError, Today, Now));
 
-        Assert.Equal((RefusalKind.Invalid, field), (refusal.Outcome.Kind, Assert.Single(refusal.Outcome.Errors).Field));
+        Assert.Equal((RefusalKind.Invalid, field), (refusal.Refusal.Kind, Assert.Single(refusal.Refusal.Errors).Field));
     }
 
     /// <summary>Who asks and what the record says: another province's officer, a dead person, the permanent address itself.</summary>
@@ -76,9 +77,9 @@ public sealed class TemporaryResidencesTests
             _ => (Stay() with { Actor = HanoiOfficer, Address = new ResidenceAddress("001", "00001", "12 Hàng Bạc") }, Anh),
         };
 
-        var refusal = Assert.IsType<Refusal>(TemporaryResidences.Decide(command, record, null, Today, Now));
+        var refusal = Assert.IsType<Refused>(TemporaryResidences.Decide(command, record, null, Today, Now));
 
-        Assert.Equal((kind, field), (refusal.Outcome.Kind, Assert.Single(refusal.Outcome.Errors).Field));
+        Assert.Equal((kind, field), (refusal.Refusal.Kind, Assert.Single(refusal.Refusal.Errors).Field));
     }
 
     /// <summary>An absence is declared by the officer of the person's own province; its bad fields and other officers are refused.</summary>
@@ -108,8 +109,8 @@ public sealed class TemporaryResidencesTests
         }
         else
         {
-            var refusal = Assert.IsType<Refusal>(decision);
-            Assert.Equal((kind, field), (refusal.Outcome.Kind, Assert.Single(refusal.Outcome.Errors).Field));
+            var refusal = Assert.IsType<Refused>(decision);
+            Assert.Equal((kind, field), (refusal.Refusal.Kind, Assert.Single(refusal.Refusal.Errors).Field));
         }
     }
 

@@ -107,8 +107,9 @@ public sealed class JsonGrainStateSerializerTests
     {
         HouseholdOutcome outcome = movedWhole
             ? new HouseholdMoved([new ResidentView(Resident, 2)], Replayed: false)
-            : new HouseholdRefused([new HouseholdMemberResult(Resident.PersonalIdNumber,
-                new ChangeRefused(RefusalKind.Conflict, "The relocation conflicts with the record; nothing was changed.", [new FieldError("destination", "dead")]), MovedBack: false)]);
+            : new HouseholdRefused(new Refusal(RefusalKind.Conflict, "The household cannot move whole; nobody moved.", [new FieldError("members", "dead")]),
+                [new HouseholdMemberResult(Resident.PersonalIdNumber,
+                    new Refusal(RefusalKind.Conflict, "The relocation conflicts with the record; nothing was changed.", [new FieldError("destination", "dead")]), MovedBack: false)]);
         var state = new HouseholdRelocationState { Command = Household }.WithOutcome(outcome);
 
         var back = Serializer.Deserialize<HouseholdRelocationState>(Serializer.Serialize(state));
