@@ -16,9 +16,20 @@ public static class RegistryGrains
     public static ICitizenGrain Citizen(this IGrainFactory grains, PersonalIdNumber number) =>
         grains.GetGrain<ICitizenGrain>(number.Value);
 
+    private const string HouseholdRelocationPrefix = "household:";
+
     /// <summary>The household move requested with <paramref name="idempotencyKey"/>.</summary>
     public static IHouseholdRelocationGrain HouseholdRelocation(this IGrainFactory grains, string idempotencyKey) =>
-        grains.GetGrain<IHouseholdRelocationGrain>("household:" + idempotencyKey);
+        grains.GetGrain<IHouseholdRelocationGrain>(HouseholdRelocationPrefix + idempotencyKey);
+
+    /// <summary>The idempotency key of the household move whose grain has the key <paramref name="grainKey"/>.</summary>
+    public static string HouseholdRelocationKeyOf(string grainKey)
+    {
+        ArgumentNullException.ThrowIfNull(grainKey);
+        return grainKey.StartsWith(HouseholdRelocationPrefix, StringComparison.Ordinal)
+            ? grainKey[HouseholdRelocationPrefix.Length..]
+            : throw new ArgumentException($"'{grainKey}' is not the key of a household move.", nameof(grainKey));
+    }
 
     /// <summary>The province with this current code.</summary>
     public static IProvinceGrain Province(this IGrainFactory grains, string provinceCode) =>

@@ -51,9 +51,8 @@ internal sealed class RegisterGrainsScenario : ILoadScenario<RegisterGrainsScena
         {
             Registered { Replayed: true } => RequestOutcome.ContractBreach("Registered as a replay of a fresh key", key),
             Registered registered => CheckNumber(registered.Resident.PersonalIdNumber.Value, resident),
-            Rejected rejected => RequestOutcome.ContractBreach(
-                "Rejected", string.Join("; ", rejected.Errors.Select(static error => $"{error.Field}: {error.Message}"))),
-            IdempotencyKeyReused reused => RequestOutcome.ContractBreach("IdempotencyKeyReused", reused.IdempotencyKey),
+            RegistrationRefused refused => RequestOutcome.ContractBreach(
+                "refused: " + refused.Refusal.Kind, string.Join("; ", refused.Refusal.Errors.Select(static error => $"{error.Field}: {error.Message}"))),
             _ => RequestOutcome.ContractBreach("unknown outcome " + outcome.GetType().Name, null),
         };
     }

@@ -115,9 +115,9 @@ internal sealed class RelocateGrainsScenario(int people, double hotShare) : ILoa
                 worker.Workload.Moved(move);
                 return RequestOutcome.Success("relocated");
             case Changed:
-                return RequestOutcome.ContractBreach("Changed, but not as asked (a replay, or another province)", command.RelocationId);
+                return RequestOutcome.ContractBreach("Changed, but not as asked (a replay, or another province)", command.IdempotencyKey);
             case ChangeRefused refused:
-                return RequestOutcome.ContractBreach("refused: " + refused.Kind, string.Join("; ", refused.Errors.Select(static error => $"{error.Field}: {error.Message}")));
+                return RequestOutcome.ContractBreach("refused: " + refused.Refusal.Kind, string.Join("; ", refused.Refusal.Errors.Select(static error => $"{error.Field}: {error.Message}")));
             default:
                 return RequestOutcome.ContractBreach("unknown outcome " + outcome.GetType().Name, null);
         }
@@ -191,7 +191,8 @@ internal sealed class RelocateGrainsScenario(int people, double hotShare) : ILoa
         return await grains.Registration(command.IdempotencyKey).RegisterAsync(command) switch
         {
             Registered registered => !registered.Replayed,
-            NumberTaken => false,
+            // Held already, by this person from an earlier set-up run.
+            RegistrationRefused { Refusal.Errors: [{ Field: "issuedNumber" }] } => false,
             var other => throw new ScenarioSetUpException($"Registering person {person} ({number}) failed: {other}"),
         };
     }

@@ -11,7 +11,6 @@ using Registry.Contracts;
 using Registry.Contracts.Access;
 using Registry.Contracts.Batches;
 using Registry.Contracts.Provinces;
-using Registry.Contracts.Residents;
 using Registry.Database.Batches;
 using Registry.Domain.Access;
 using Registry.Domain.Batches;
@@ -86,7 +85,7 @@ public static partial class BatchesApi
     /// <summary>The address of a batch's row results.</summary>
     public static string RowsPath(string batchId) => $"/batches/{Uri.EscapeDataString(batchId)}/rows";
 
-    private static async Task<Results<Accepted<BatchProgressResponse>, ValidationProblem, ProblemHttpResult>> UploadAsync(
+    private static async Task<Results<Accepted<BatchProgressResponse>, RefusalProblem>> UploadAsync(
         string batchId,
         [FromQuery] string? province,
         HttpContext context,
@@ -105,10 +104,8 @@ public static partial class BatchesApi
             MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var contentType) ? contentType.MediaType.Value : null);
         if (format is not { } batchFormat)
         {
-            return TypedResults.Problem(
-                title: "A batch is NDJSON (application/x-ndjson) or CSV (text/csv); nothing was stored.",
-                detail: $"The request's Content-Type is '{context.Request.ContentType}'.",
-                statusCode: StatusCodes.Status415UnsupportedMediaType);
+            return RequestProblems.For(new Refusal(RefusalKind.UnsupportedFormat, "A batch is NDJSON (application/x-ndjson) or CSV (text/csv); nothing was stored.",
+                [new FieldError("Content-Type", $"The request's Content-Type is '{context.Request.ContentType}'.")]));
         }
 
         var actor = context.User.ToActor();
@@ -143,10 +140,8 @@ public static partial class BatchesApi
         var reader = new BatchRecordReader(context.Request.BodyReader, batchFormat);
         if (await reader.CheckEncodingAsync(cancellationToken) is { } encoding)
         {
-            return TypedResults.Problem(
-                title: "A batch is UTF-8 text; nothing was stored.",
-                detail: $"The file starts with the byte order mark of {encoding}. Save it as UTF-8 and upload it again.",
-                statusCode: StatusCodes.Status415UnsupportedMediaType);
+            return RequestProblems.For(new Refusal(RefusalKind.UnsupportedFormat, "A batch is UTF-8 text; nothing was stored.",
+                [new FieldError("body", $"The file starts with the byte order mark of {encoding}. Save it as UTF-8 and upload it again.")]));
         }
 
         string? header = null;
@@ -230,7 +225,7 @@ public static partial class BatchesApi
         return rowNumber;
     }
 
-    private static async Task<Results<Accepted<BatchProgressResponse>, ValidationProblem, ProblemHttpResult>> StartAsync(
+    private static async Task<Results<Accepted<BatchProgressResponse>, RefusalProblem>> StartAsync(
         string batchId, BatchStore store, IClusterClient cluster, CancellationToken cancellationToken)
     {
         await cluster.Batch(batchId).StartAsync();
@@ -238,7 +233,7 @@ public static partial class BatchesApi
         return TypedResults.Accepted($"/batches/{Uri.EscapeDataString(batchId)}", BatchProgressResponse.From(counts));
     }
 
-    private static async Task<Results<Ok<BatchProgressResponse>, ValidationProblem, ProblemHttpResult>> GetAsync(
+    private static async Task<Results<Ok<BatchProgressResponse>, RefusalProblem>> GetAsync(
         string batchId, HttpContext context, BatchStore store)
     {
         if (BatchIds.Check(batchId) is { } idError)
@@ -255,7 +250,7 @@ public static partial class BatchesApi
         return ReaderRefusal(context.User.ToActor(), counts.Batch) is { } refused ? refused : TypedResults.Ok(BatchProgressResponse.From(counts));
     }
 
-    private static async Task<Results<Ok<BatchRowsResponse>, ValidationProblem, ProblemHttpResult>> GetRowsAsync(
+    private static async Task<Results<Ok<BatchRowsResponse>, RefusalProblem>> GetRowsAsync(
         string batchId,
         [FromQuery] string? status,
         [FromQuery] string? after,
@@ -297,7 +292,7 @@ public static partial class BatchesApi
     }
 
     /// <summary>The province an upload is for: an officer's own, or the one a central administrator names.</summary>
-    private static (string? Province, string? Invalid, ProblemHttpResult? Forbidden) ProvinceOf(Actor actor, string? requested)
+    private static (string? Province, string? Invalid, RefusalProblem? Forbidden) ProvinceOf(Actor actor, string? requested)
     {
         if (actor.Role == ActorRole.CentralAdministrator)
         {
@@ -309,12 +304,12 @@ public static partial class BatchesApi
         // An officer may leave the province out: it is their own.
         var province = requested ?? actor.ProvinceCode;
         return Jurisdiction.RefusalFor(actor, province, "uploads batches for") is { } refusal
-            ? (null, null, TypedResults.Problem(title: AccessProblems.ForbiddenTitle, detail: refusal, statusCode: StatusCodes.Status403Forbidden))
+            ? (null, null, RequestProblems.For(new Refusal(RefusalKind.Forbidden, AccessProblems.ForbiddenTitle, [new FieldError("actor", refusal)])))
             : (province, null, null);
     }
 
     /// <summary>Why an upload of <paramref name="batch"/>'s id is not the same batch again, or null when it is.</summary>
-    private static ProblemHttpResult? Conflict(StoredBatch batch, string province, BatchFormat format, Actor uploader, string? csvHeader)
+    private static RefusalProblem? Conflict(StoredBatch batch, string province, BatchFormat format, Actor uploader, string? csvHeader)
     {
         var differences = new List<string>();
         if (batch.ProvinceCode != province)
@@ -336,27 +331,21 @@ public static partial class BatchesApi
             differences.Add("its CSV header is different");
         }
 
-        return differences.Count == 0 ? null : TypedResults.Problem(
-            title: "This batch id belongs to another upload; nothing was stored.",
-            detail: $"Batch '{batch.BatchId}' exists and {string.Join(", ", differences)}. Use a new batch id for a new file.",
-            statusCode: StatusCodes.Status409Conflict);
+        return differences.Count == 0 ? null : RequestProblems.For(new Refusal(RefusalKind.Conflict, "This batch id belongs to another upload; nothing was stored.",
+            [new FieldError("batchId", $"Batch '{batch.BatchId}' exists and {string.Join(", ", differences)}. Use a new batch id for a new file.")]));
     }
 
     /// <summary>Officers read the batches of their own province; central administrators read every batch.</summary>
-    private static ProblemHttpResult? ReaderRefusal(Actor actor, StoredBatch batch) =>
+    private static RefusalProblem? ReaderRefusal(Actor actor, StoredBatch batch) =>
         Jurisdiction.RefusalFor(actor, batch.ProvinceCode, "reads the batches of") is { } refusal
-            ? TypedResults.Problem(
-                title: AccessProblems.ForbiddenTitle,
-                detail: $"Batch '{batch.BatchId}' is a batch of province {batch.ProvinceCode}. {refusal}",
-                statusCode: StatusCodes.Status403Forbidden)
+            ? RequestProblems.For(new Refusal(RefusalKind.Forbidden, AccessProblems.ForbiddenTitle,
+                [new FieldError("actor", $"Batch '{batch.BatchId}' is a batch of province {batch.ProvinceCode}. {refusal}")]))
             : null;
 
-    private static ProblemHttpResult NotFound(string batchId) => TypedResults.Problem(
-        title: "No batch has this id.",
-        detail: $"Batch '{batchId}' was never uploaded.",
-        statusCode: StatusCodes.Status404NotFound);
+    private static RefusalProblem NotFound(string batchId) =>
+        RequestProblems.For(new Refusal(RefusalKind.NotFound, "No batch has this id.", [new FieldError("batchId", $"Batch '{batchId}' was never uploaded.")]));
 
-    private static ValidationProblem Invalid(string field, string message) => RequestProblems.Invalid([new FieldError(field, message)]);
+    private static RefusalProblem Invalid(string field, string message) => RequestProblems.For(Refusal.Invalid(field, message));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch {BatchId} received: {Rows} rows ({AlreadyStored} stored by an earlier attempt), uploaded by {Uploader}")]
     private static partial void LogReceived(ILogger logger, string batchId, int rows, int alreadyStored, string uploader);

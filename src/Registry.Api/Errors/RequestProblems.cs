@@ -1,46 +1,56 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Registry.Contracts;
 using Registry.Contracts.Identity;
-using Registry.Contracts.Residents;
 
 namespace Registry.Api.Errors;
 
 /// <summary>
-/// Turns failures into RFC 9457 problem details. A body that is not valid JSON, gives a field twice, or holds a value of the
-/// wrong type, becomes a 400 naming the field (from the JSON path), like any other validation error.
+/// Turns refusals and failures into RFC 9457 problem details. A body that is not valid JSON, gives a field twice, or holds a
+/// value of the wrong type, becomes a 400 naming the field (from the JSON path), like any other validation error.
 /// </summary>
 public sealed class RequestProblems(IProblemDetailsService problems) : IExceptionHandler
 {
-    /// <summary>A 400 validation problem listing each refused field.</summary>
-    public static ValidationProblem Invalid(IEnumerable<FieldError> errors) =>
-        TypedResults.ValidationProblem(
-            errors.GroupBy(error => error.Field).ToDictionary(group => group.Key, group => group.Select(error => error.Message).ToArray()),
-            title: "The request has invalid fields; nothing was changed.");
+    /// <summary>The header a request's idempotency key travels in; the commands and their refusals name it <c>idempotencyKey</c>.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     /// <summary>
-    /// A refusal other than invalid input: 404 when nobody holds the number, 403 when the actor may not, 409 when
-    /// the record's state or an earlier use of the id does not allow it. The fields concerned are listed as errors.
+    /// The answer to <paramref name="refusal"/>, the one place a refusal becomes HTTP: its title; the status of its kind
+    /// (invalid 400, forbidden 403, not found 404, conflict 409, unsupported format 415); its errors keyed by field, the
+    /// idempotency key named as the header it travels in; and, but for invalid input, its messages as the detail.
     /// </summary>
-    public static ProblemHttpResult Refused(ChangeRefused refused)
+    /// <param name="refusal">Why the request was refused.</param>
+    /// <param name="extensions">Members of the problem beside the errors, e.g. the candidates of a suspected duplicate.</param>
+    public static RefusalProblem For(Refusal refusal, IReadOnlyDictionary<string, object?>? extensions = null)
     {
-        ArgumentNullException.ThrowIfNull(refused);
-        return TypedResults.Problem(
-            title: refused.Title,
-            detail: string.Join(" ", refused.Errors.Select(error => error.Message)),
-            statusCode: refused.Kind switch
-            {
-                RefusalKind.NotFound => StatusCodes.Status404NotFound,
-                RefusalKind.Forbidden => StatusCodes.Status403Forbidden,
-                RefusalKind.Conflict => StatusCodes.Status409Conflict,
-                _ => StatusCodes.Status400BadRequest,
-            },
-            extensions: new Dictionary<string, object?>
-            {
-                ["errors"] = refused.Errors.GroupBy(error => error.Field).ToDictionary(group => group.Key, group => group.Select(error => error.Message).ToArray()),
-            });
+        ArgumentNullException.ThrowIfNull(refusal);
+        var errors = refusal.Errors.Select(InRequestTerms).GroupBy(error => error.Field)
+            .ToDictionary(group => group.Key, group => group.Select(error => error.Message).ToArray());
+        if (refusal.Kind == RefusalKind.Invalid)
+        {
+            return new RefusalProblem(TypedResults.ValidationProblem(errors, title: refusal.Title, extensions: extensions), StatusCodes.Status400BadRequest);
+        }
+
+        var status = refusal.Kind switch
+        {
+            RefusalKind.NotFound => StatusCodes.Status404NotFound,
+            RefusalKind.Forbidden => StatusCodes.Status403Forbidden,
+            RefusalKind.Conflict => StatusCodes.Status409Conflict,
+            RefusalKind.UnsupportedFormat => StatusCodes.Status415UnsupportedMediaType,
+            _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal.Kind, "Unknown kind of refusal."),
+        };
+        return new RefusalProblem(
+            TypedResults.Problem(
+                title: refusal.Title,
+                detail: string.Join(" ", refusal.Errors.Select(error => error.Message)),
+                statusCode: status,
+                extensions: new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { ["errors"] = errors }),
+            status);
     }
+
+    /// <summary>The answer to invalid input naming each field (400).</summary>
+    public static RefusalProblem Invalid(IEnumerable<FieldError> errors) => For(Refusal.Invalid(errors));
 
     /// <inheritdoc />
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -70,6 +80,10 @@ public sealed class RequestProblems(IProblemDetailsService problems) : IExceptio
         problem.Status = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
+
+    // One name from the command to storage, but over HTTP the key is a header, not a body field: name it as the caller sent it.
+    private static FieldError InRequestTerms(FieldError error) =>
+        error.Field == "idempotencyKey" ? error with { Field = IdempotencyKeyHeader } : error;
 
     // The serializer's own message names CLR types; say where the problem is in the caller's terms instead.
     private static HttpValidationProblemDetails Unreadable(JsonException json)

@@ -26,7 +26,7 @@ public static class EventsApi
         return endpoints;
     }
 
-    private static async Task<Results<Ok<RegistryEvent[]>, ValidationProblem>> ReadAsync(long? after, int? limit, EventFeed feed, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RegistryEvent[]>, RefusalProblem>> ReadAsync(long? after, int? limit, EventFeed feed, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         errors.Add("after", after is < 0 ? "The position is 0 or more." : null);

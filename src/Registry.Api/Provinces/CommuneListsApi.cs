@@ -8,7 +8,6 @@ using Registry.Api.Hosting;
 using Registry.Contracts;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
-using Registry.Contracts.Residents;
 using Registry.Database.Communes;
 
 namespace Registry.Api.Provinces;
@@ -55,7 +54,7 @@ public static class CommuneListsApi
         return endpoints;
     }
 
-    private static async Task<Results<Ok<CommuneListImported>, ValidationProblem>> ImportAsync(
+    private static async Task<Results<Ok<CommuneListImported>, RefusalProblem>> ImportAsync(
         HttpRequest request, IClusterClient cluster, CommuneLists lists, TimeProvider time, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxListBytes)
@@ -90,7 +89,7 @@ public static class CommuneListsApi
         return TypedResults.Ok(new CommuneListImported(list.Units, list.Communes.Count, outcome.ToString().ToLowerInvariant(), inForce));
     }
 
-    private static async Task<Results<Ok<AddressesToUpdatePage>, ValidationProblem, ProblemHttpResult>> GetAddressesToUpdateAsync(
+    private static async Task<Results<Ok<AddressesToUpdatePage>, RefusalProblem>> GetAddressesToUpdateAsync(
         string code, string? after, int? limit, IClusterClient cluster, CommuneLists lists, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
@@ -108,9 +107,9 @@ public static class CommuneListsApi
             return RequestProblems.Invalid(errors.ToArray());
         }
 
-        if (!ProvinceCatalog.IsKnown(code))
+        if (ProvincesApi.RefusalOf(code) is { } unknown)
         {
-            return TypedResults.Problem(title: "No province has this code.", detail: $"'{code}' is not one of the 63 province codes.", statusCode: StatusCodes.Status404NotFound);
+            return RequestProblems.For(unknown);
         }
 
         if (await cluster.Province(code).GetCommuneListAsync() is not { } inForce)

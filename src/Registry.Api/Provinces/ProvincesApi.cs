@@ -4,7 +4,6 @@ using Registry.Api.Errors;
 using Registry.Api.Hosting;
 using Registry.Contracts;
 using Registry.Contracts.Provinces;
-using Registry.Contracts.Residents;
 using Registry.Database.Residents;
 using Registry.Domain.Residents;
 
@@ -41,17 +40,17 @@ public static class ProvincesApi
         return endpoints;
     }
 
-    private static Task<Results<Ok<ProvinceResponse>, ValidationProblem, ProblemHttpResult>> GetAsync(string code, IClusterClient cluster) =>
+    private static Task<Results<Ok<ProvinceResponse>, RefusalProblem>> GetAsync(string code, IClusterClient cluster) =>
         ForProvince(code, async () => ProvinceResponse.From(ProvinceCatalog.Find(code)!, await cluster.Province(code).GetCountsAsync()));
 
-    private static Task<Results<Ok<Commune[]>, ValidationProblem, ProblemHttpResult>> GetCommunesAsync(string code, IClusterClient cluster) =>
+    private static Task<Results<Ok<Commune[]>, RefusalProblem>> GetCommunesAsync(string code, IClusterClient cluster) =>
         ForProvince(code, () => cluster.Province(code).GetCommunesAsync());
 
-    private static Task<Results<Ok<Commune>, ValidationProblem, ProblemHttpResult>> SetCommuneAsync(
+    private static Task<Results<Ok<Commune>, RefusalProblem>> SetCommuneAsync(
         string code, string communeCode, SetCommuneRequest request, IClusterClient cluster) =>
         ForProvince<Commune>(code, () => StoreCommuneAsync(cluster.Province(code), communeCode, request));
 
-    private static async Task<Results<Ok<Commune>, ValidationProblem, ProblemHttpResult>> StoreCommuneAsync(
+    private static async Task<Results<Ok<Commune>, RefusalProblem>> StoreCommuneAsync(
         IProvinceGrain province, string communeCode, SetCommuneRequest request)
     {
         var errors = new FieldErrors();
@@ -83,33 +82,20 @@ public static class ProvincesApi
             provinces.Sum(province => province.Counted), inReadModel.Values.Sum(), provinces.Sum(province => Math.Abs(province.Drift)), provinces));
     }
 
-    // A malformed code is the caller's error (400), an unknown one a missing resource (404).
-    private static async Task<Results<Ok<T>, ValidationProblem, ProblemHttpResult>> ForProvince<T>(string code, Func<Task<T>> read)
-    {
-        if (code is not { Length: 3 } || !code.All(char.IsAsciiDigit))
-        {
-            return RequestProblems.Invalid([new FieldError("code", "A province code has 3 digits, e.g. 001.")]);
-        }
+    /// <summary>
+    /// Why <paramref name="code"/> names no province, or null when it names one: a malformed code is the caller's error
+    /// (400), an unknown one a missing resource (404).
+    /// </summary>
+    internal static Refusal? RefusalOf(string code) =>
+        code is not { Length: 3 } || !code.All(char.IsAsciiDigit) ? Refusal.Invalid("code", "A province code has 3 digits, e.g. 001.")
+        : !ProvinceCatalog.IsKnown(code) ? new Refusal(RefusalKind.NotFound, "No province has this code.", [new FieldError("code", $"'{code}' is not one of the 63 province codes.")])
+        : null;
 
-        if (!ProvinceCatalog.IsKnown(code))
-        {
-            return TypedResults.Problem(title: "No province has this code.", detail: $"'{code}' is not one of the 63 province codes.", statusCode: StatusCodes.Status404NotFound);
-        }
+    private static async Task<Results<Ok<T>, RefusalProblem>> ForProvince<T>(string code, Func<Task<T>> read) =>
+        RefusalOf(code) is { } refusal ? RequestProblems.For(refusal) : TypedResults.Ok(await read());
 
-        return TypedResults.Ok(await read());
-    }
-
-    private static async Task<Results<Ok<T>, ValidationProblem, ProblemHttpResult>> ForProvince<T>(
-        string code, Func<Task<Results<Ok<T>, ValidationProblem, ProblemHttpResult>>> write)
-    {
-        var checkedCode = await ForProvince<bool>(code, () => Task.FromResult(true));
-        return checkedCode.Result switch
-        {
-            ValidationProblem invalid => invalid,
-            ProblemHttpResult missing => missing,
-            _ => await write(),
-        };
-    }
+    private static async Task<Results<Ok<T>, RefusalProblem>> ForProvince<T>(string code, Func<Task<Results<Ok<T>, RefusalProblem>>> write) =>
+        RefusalOf(code) is { } refusal ? RequestProblems.For(refusal) : await write();
 }
 
 /// <summary>A province and its counters.</summary>

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Registry.Api.Access;
 using Registry.Api.Errors;
 using Registry.Api.Hosting;
+using Registry.Contracts;
 using Registry.Contracts.Provinces;
-using Registry.Contracts.Residents;
 using Registry.Domain.Provinces;
 using Registry.Domain.Residents;
 
@@ -45,7 +45,7 @@ public static class ReorganisationsApi
         return endpoints;
     }
 
-    private static async Task<Results<Accepted<ReorganisationProgress>, ValidationProblem, ProblemHttpResult>> StartAsync(
+    private static async Task<Results<Accepted<ReorganisationProgress>, RefusalProblem>> StartAsync(
         string planId, string? effectiveOn, HttpRequest request, ClaimsPrincipal user, IClusterClient cluster)
     {
         var errors = new FieldErrors();
@@ -84,18 +84,16 @@ public static class ReorganisationsApi
         return await cluster.GetGrain<IReorganisationGrain>(plan.Id).StartAsync(plan, user.ToActor()) switch
         {
             ReorganisationStarted started => TypedResults.Accepted($"/reorganisations/{Uri.EscapeDataString(plan.Id)}", started.Progress),
-            ReorganisationRefused refused => RequestProblems.Invalid(refused.Errors.Select(InRequestTerms)),
-            ReorganisationConflict conflict => TypedResults.Problem(title: "This plan id belongs to another plan; nothing was changed.", detail: conflict.Message,
-                statusCode: StatusCodes.Status409Conflict),
+            ReorganisationRefused refused => RequestProblems.For(refused.Refusal with { Errors = [.. refused.Refusal.Errors.Select(InRequestTerms)] }),
             var other => throw new InvalidOperationException($"Unknown outcome {other.GetType().Name}."),
         };
     }
 
-    private static async Task<Results<Ok<ReorganisationProgress>, ValidationProblem, ProblemHttpResult>> GetAsync(string planId, IClusterClient cluster)
+    private static async Task<Results<Ok<ReorganisationProgress>, RefusalProblem>> GetAsync(string planId, IClusterClient cluster)
     {
         if (ReorganisationPlans.CheckId(planId) is { } invalid)
         {
-            return RequestProblems.Invalid([new FieldError(PlanIdField, invalid)]);
+            return RequestProblems.For(Refusal.Invalid(PlanIdField, invalid));
         }
 
         // A run stores its plan only after the units grain accepted it, so a plan that grain does not list was never
@@ -104,7 +102,7 @@ public static class ReorganisationsApi
         var plans = await cluster.GetGrain<IProvinceUnitsGrain>(0).GetPlansAsync();
         return plans.Any(plan => plan.Id == planId) && await cluster.GetGrain<IReorganisationGrain>(planId).GetProgressAsync() is { } progress
             ? TypedResults.Ok(progress)
-            : TypedResults.Problem(title: "No reorganisation has this id.", detail: $"No plan was started as '{planId}'.", statusCode: StatusCodes.Status404NotFound);
+            : RequestProblems.For(new Refusal(RefusalKind.NotFound, "No reorganisation has this id.", [new FieldError(PlanIdField, $"No plan was started as '{planId}'.")]));
     }
 
     // The plan's own rules name its id "id"; over HTTP it is the route's {planId}.

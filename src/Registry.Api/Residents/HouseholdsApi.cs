@@ -25,21 +25,21 @@ public static class HouseholdsApi
             .WithSummary("Move a household to one new permanent residence: every member or none")
             .WithDescription("members lists 1 to 30 personal ID numbers. Every member is checked first; if any cannot move (dead, unknown, " +
                              "already there, an officer of another province...), nobody moves and the 409 lists each member's result. Each " +
-                             "member's move is a relocation of its own (history, counts), with the relocation id household:{digest}:{number}, " +
+                             "member's move is a relocation of its own (history, counts), with the idempotency key household:{digest}:{number}, " +
                              "digest being the first 32 hex digits of the SHA-256 of the Idempotency-Key; if a member is refused after the " +
                              "check, those already moved are moved back. The Idempotency-Key identifies the request.");
         return endpoints;
     }
 
-    private static async Task<Results<Ok<HouseholdResponse>, ValidationProblem, ProblemHttpResult>> RelocateAsync(
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+    private static async Task<Results<Ok<HouseholdResponse>, RefusalProblem>> RelocateAsync(
+        [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         RelocateHouseholdRequest request,
         ClaimsPrincipal user,
         IClusterClient cluster,
         HttpResponse response)
     {
         var errors = new FieldErrors();
-        errors.Add("Idempotency-Key", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
         var members = new List<PersonalIdNumber>();
         foreach (var (text, i) in (request.Members ?? []).Select((text, i) => (text, i)))
         {
@@ -65,7 +65,7 @@ public static class HouseholdsApi
 
         var command = new RelocateHousehold(idempotencyKey!, user.ToActor(), [.. members],
             new ResidenceAddress(request.ProvinceCode!, request.CommuneCode!, request.Address!), request.MovedOn!.Value);
-        switch (await cluster.HouseholdRelocation(command.HouseholdRelocationId).RelocateAsync(command))
+        switch (await cluster.HouseholdRelocation(command.IdempotencyKey).RelocateAsync(command))
         {
             case HouseholdMoved moved:
                 if (moved.Replayed)
@@ -74,17 +74,11 @@ public static class HouseholdsApi
                 }
 
                 return TypedResults.Ok(new HouseholdResponse([.. moved.Members.Select(member => ResidentResponse.From(member.Resident, member.Version))]));
-            case HouseholdInvalid { Kind: RefusalKind.Invalid } invalid:
-                return RequestProblems.Invalid(invalid.Errors.Select(Rename));
-            case HouseholdInvalid conflict:
-                return RequestProblems.Refused(new ChangeRefused(conflict.Kind, "This Idempotency-Key belongs to another request; nothing was changed.", [.. conflict.Errors.Select(Rename)]));
+            case HouseholdRefused { Members.Length: 0 } refused:
+                return RequestProblems.For(refused.Refusal);
             case HouseholdRefused refused:
-                return TypedResults.Problem(
-                    title: "The household cannot move whole; nobody moved.",
-                    detail: string.Join(" ", refused.Members.Where(member => member.Refusal is not null)
-                        .Select(member => $"{member.PersonalIdNumber}: {string.Join(" ", member.Refusal!.Errors.Select(error => error.Message))}")),
-                    statusCode: StatusCodes.Status409Conflict,
-                    extensions: new Dictionary<string, object?>
+                return RequestProblems.For(refused.Refusal,
+                    new Dictionary<string, object?>
                     {
                         ["members"] = refused.Members.Select(member => new HouseholdMemberResponse(
                             member.PersonalIdNumber.Value,
@@ -95,8 +89,6 @@ public static class HouseholdsApi
                 throw new InvalidOperationException($"Unknown household outcome {other.GetType().Name}.");
         }
     }
-
-    private static FieldError Rename(FieldError error) => error.Field == "householdRelocationId" ? error with { Field = "Idempotency-Key" } : error;
 }
 
 /// <summary>Body of <c>POST /households/relocations</c>.</summary>

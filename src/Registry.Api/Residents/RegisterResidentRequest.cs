@@ -1,3 +1,4 @@
+using Registry.Contracts;
 using Registry.Contracts.Access;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
@@ -49,7 +50,7 @@ public sealed record RegisterResidentRequest(
     public (RegisterResident? Command, FieldError[] Errors) ToCommand(string? idempotencyKey, Actor actor, DateOnly today)
     {
         var errors = new FieldErrors();
-        errors.Add("Idempotency-Key", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
         errors.Add("fullName", FullName is null ? "Full name is required." : null);
         errors.Add("birthDate", BirthDate is null ? "Birth date is required (yyyy-MM-dd)." : null);
         var sex = ResidentFields.ParseSex(Sex);

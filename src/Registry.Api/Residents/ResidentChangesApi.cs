@@ -77,9 +77,9 @@ public static class ResidentChangesApi
         return residents;
     }
 
-    private static async Task<Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult>> AmendAsync(
+    private static async Task<Results<Ok<ResidentResponse>, RefusalProblem>> AmendAsync(
         string personalIdNumber,
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         AmendResidentRequest request,
         ClaimsPrincipal user,
         IClusterClient cluster,
@@ -87,7 +87,7 @@ public static class ResidentChangesApi
     {
         var errors = new FieldErrors();
         var number = Number(personalIdNumber, errors);
-        errors.Add("Idempotency-Key", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
         errors.Add("changes", request.Changes is null or { Count: 0 } ? "An amendment changes at least one field." : null);
         if (errors.Any)
         {
@@ -99,9 +99,9 @@ public static class ResidentChangesApi
         return Answer(await cluster.Citizen(number!.Value).AmendAsync(command), response);
     }
 
-    private static async Task<Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult>> RecordDeathAsync(
+    private static async Task<Results<Ok<ResidentResponse>, RefusalProblem>> RecordDeathAsync(
         string personalIdNumber,
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         RecordDeathRequest request,
         ClaimsPrincipal user,
         IClusterClient cluster,
@@ -109,7 +109,7 @@ public static class ResidentChangesApi
     {
         var errors = new FieldErrors();
         var number = Number(personalIdNumber, errors);
-        errors.Add("Idempotency-Key", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
         errors.Add("date", request.Date is null ? "The date of death is required (yyyy-MM-dd)." : null);
         if (errors.Any)
         {
@@ -120,9 +120,9 @@ public static class ResidentChangesApi
         return Answer(await cluster.Citizen(number!.Value).RecordDeathAsync(command), response);
     }
 
-    private static async Task<Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult>> RelocateAsync(
+    private static async Task<Results<Ok<ResidentResponse>, RefusalProblem>> RelocateAsync(
         string personalIdNumber,
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         RelocateResidentRequest request,
         ClaimsPrincipal user,
         IClusterClient cluster,
@@ -130,7 +130,7 @@ public static class ResidentChangesApi
     {
         var errors = new FieldErrors();
         var number = Number(personalIdNumber, errors);
-        errors.Add("Idempotency-Key", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
         errors.Add("provinceCode", request.ProvinceCode is null ? "The destination province is required." : null);
         errors.Add("communeCode", request.CommuneCode is null ? "The destination commune or ward is required." : null);
         errors.Add("address", request.Address is null ? "The address within the commune is required." : null);
@@ -145,9 +145,9 @@ public static class ResidentChangesApi
         return Answer(await cluster.Citizen(number!.Value).RelocateAsync(command), response);
     }
 
-    private static async Task<Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult>> RegisterTemporaryResidenceAsync(
+    private static async Task<Results<Ok<ResidentResponse>, RefusalProblem>> RegisterTemporaryResidenceAsync(
         string personalIdNumber,
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         TemporaryResidenceRequest request,
         ClaimsPrincipal user,
         IClusterClient cluster,
@@ -155,7 +155,7 @@ public static class ResidentChangesApi
     {
         var errors = new FieldErrors();
         var number = Number(personalIdNumber, errors);
-        errors.Add("Idempotency-Key", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
         errors.Add("provinceCode", request.ProvinceCode is null ? "The province of the temporary residence is required." : null);
         errors.Add("communeCode", request.CommuneCode is null ? "The commune or ward of the temporary residence is required." : null);
         errors.Add("address", request.Address is null ? "The address of the temporary residence is required." : null);
@@ -171,9 +171,9 @@ public static class ResidentChangesApi
         return Answer(await cluster.Citizen(number!.Value).RegisterTemporaryResidenceAsync(command), response);
     }
 
-    private static async Task<Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult>> DeclareTemporaryAbsenceAsync(
+    private static async Task<Results<Ok<ResidentResponse>, RefusalProblem>> DeclareTemporaryAbsenceAsync(
         string personalIdNumber,
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         TemporaryAbsenceRequest request,
         ClaimsPrincipal user,
         IClusterClient cluster,
@@ -181,7 +181,7 @@ public static class ResidentChangesApi
     {
         var errors = new FieldErrors();
         var number = Number(personalIdNumber, errors);
-        errors.Add("Idempotency-Key", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
         errors.Add("from", request.From is null ? "The first day away is required (yyyy-MM-dd)." : null);
         if (errors.Any)
         {
@@ -203,7 +203,7 @@ public static class ResidentChangesApi
         return null;
     }
 
-    private static Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult> Answer(ChangeOutcome outcome, HttpResponse response)
+    private static Results<Ok<ResidentResponse>, RefusalProblem> Answer(ChangeOutcome outcome, HttpResponse response)
     {
         switch (outcome)
         {
@@ -215,20 +215,16 @@ public static class ResidentChangesApi
 
                 response.Headers.ContentLocation = $"/residents/{changed.Resident.PersonalIdNumber}";
                 return TypedResults.Ok(ResidentResponse.From(changed.Resident, changed.Version));
-            case ChangeRefused { Kind: RefusalKind.Invalid } invalid:
-                return RequestProblems.Invalid(invalid.Errors.Select(Rename));
             case ChangeRefused refused:
-                return RequestProblems.Refused(refused with { Errors = [.. refused.Errors.Select(Rename)] });
+                return RequestProblems.For(refused.Refusal with { Errors = [.. refused.Refusal.Errors.Select(InRequestTerms)] });
             default:
                 throw new InvalidOperationException($"Unknown change outcome {outcome.GetType().Name}.");
         }
     }
 
-    // The grain names fields as the command does: the operation id travels as the Idempotency-Key header, and the
-    // destination's fields are the request's own.
-    private static FieldError Rename(FieldError error) => error.Field switch
+    // The grain names fields as the command does, whose destination or address holds the fields the request has flat.
+    private static FieldError InRequestTerms(FieldError error) => error.Field switch
     {
-        "amendmentId" or "operationId" or "relocationId" => error with { Field = "Idempotency-Key" },
         _ when error.Field.StartsWith("destination.", StringComparison.Ordinal) => error with { Field = error.Field["destination.".Length..] },
         _ when error.Field.StartsWith("address.", StringComparison.Ordinal) => error with { Field = error.Field["address.".Length..] },
         _ => error,

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 using Registry.Api.Errors;
-using Registry.Contracts.Residents;
+using Registry.Contracts;
 using Registry.Database.Residents;
 
 namespace Registry.Api.Residents;
@@ -52,7 +52,7 @@ public static class ResidentSearchEndpoint
         return residents;
     }
 
-    private static async Task<Results<Ok<ResidentSearchResponse>, ValidationProblem>> SearchAsync(
+    private static async Task<Results<Ok<ResidentSearchResponse>, RefusalProblem>> SearchAsync(
         [FromQuery] string? name,
         [FromQuery] string? birthYear,
         [FromQuery] string? province,

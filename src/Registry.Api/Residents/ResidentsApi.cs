@@ -57,8 +57,8 @@ public static class ResidentsApi
         return endpoints;
     }
 
-    private static async Task<Results<Created<ResidentResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+    private static async Task<Results<Created<ResidentResponse>, RefusalProblem>> RegisterAsync(
+        [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         RegisterResidentRequest request,
         ClaimsPrincipal user,
         IClusterClient cluster,
@@ -83,44 +83,32 @@ public static class ResidentsApi
                 // The record as registered, replayed or not, is the citizen's first version.
                 var body = ResidentResponse.From(registered.Resident, version: 1);
                 return TypedResults.Created($"/residents/{body.PersonalIdNumber}", body);
-            case Rejected rejected:
-                return RequestProblems.Invalid(rejected.Errors);
-            case IdempotencyKeyReused reused:
-                return TypedResults.Problem(
-                    title: "This Idempotency-Key was already used for a different request; nothing was changed.",
-                    detail: $"Key '{reused.IdempotencyKey}' belongs to an earlier registration with other details. Use a new key for a new request.",
-                    statusCode: StatusCodes.Status409Conflict);
+            case RegistrationRefused refused:
+                return RequestProblems.For(refused.Refusal);
             case DuplicateCandidatesFound found:
-                return TypedResults.Problem(
-                    title: "People with the same name, birth date and birth registration province are already registered; nothing was changed.",
-                    detail: "Check the candidates. If the person is one of them, use that record; if not, repeat the request with confirmedNotDuplicate set to true.",
-                    statusCode: StatusCodes.Status409Conflict,
-                    extensions: new Dictionary<string, object?>
+                return RequestProblems.For(
+                    new Refusal(RefusalKind.Conflict, "People with the same name, birth date and birth registration province are already registered; nothing was changed.",
+                        [new FieldError("confirmedNotDuplicate",
+                            "Check the candidates. If the person is one of them, use that record; if not, repeat the request with confirmedNotDuplicate set to true.")]),
+                    new Dictionary<string, object?>
                     {
                         ["candidates"] = found.Candidates.Select(candidate => new DuplicateCandidateResponse(
                             candidate.PersonalIdNumber.Value, candidate.FullName, candidate.BirthDate, ResidentFields.Text(candidate.Sex),
                             candidate.BirthRegistrationProvince, candidate.PermanentResidenceProvince)).ToArray(),
                     });
-            case NumberTaken taken:
-                return TypedResults.Problem(
-                    title: "The issued number already belongs to a person in the registry; nothing was changed.",
-                    detail: $"Personal ID number {taken.PersonalIdNumber} is held by someone else.",
-                    statusCode: StatusCodes.Status409Conflict);
-            case RegistrationForbidden forbidden:
-                return TypedResults.Problem(title: "You may not register this person; nothing was changed.", detail: forbidden.Reason, statusCode: StatusCodes.Status403Forbidden);
             default:
                 throw new InvalidOperationException($"Unknown registration outcome {outcome.GetType().Name}.");
         }
     }
 
-    private static async Task<Results<Ok<ResidentResponse>, ValidationProblem, ProblemHttpResult>> GetAsync(
+    private static async Task<Results<Ok<ResidentResponse>, RefusalProblem>> GetAsync(
         string personalIdNumber,
         IClusterClient cluster,
         HttpResponse response)
     {
         if (!PersonalIdNumber.TryParse(personalIdNumber, out var number, out var error))
         {
-            return RequestProblems.Invalid([new FieldError("personalIdNumber", error!)]);
+            return RequestProblems.For(Refusal.Invalid("personalIdNumber", error!));
         }
 
         if (await cluster.Citizen(number).GetViewAsync() is not { } view)
@@ -132,26 +120,26 @@ public static class ResidentsApi
         return TypedResults.Ok(ResidentResponse.From(view.Resident, view.Version));
     }
 
-    private static async Task<Results<Ok<ResidentChangeResponse[]>, ValidationProblem, ProblemHttpResult>> GetHistoryAsync(
+    private static async Task<Results<Ok<ResidentChangeResponse[]>, RefusalProblem>> GetHistoryAsync(
         string personalIdNumber,
         IClusterClient cluster)
     {
         if (!PersonalIdNumber.TryParse(personalIdNumber, out var number, out var error))
         {
-            return RequestProblems.Invalid([new FieldError("personalIdNumber", error!)]);
+            return RequestProblems.For(Refusal.Invalid("personalIdNumber", error!));
         }
 
         var history = await cluster.Citizen(number).GetHistoryAsync();
         return history.Length == 0 ? NotFound(number) : TypedResults.Ok(history.Select(ResidentChangeResponse.From).ToArray());
     }
 
-    private static async Task<Results<Ok<NumberLineageResponse>, ValidationProblem, ProblemHttpResult>> GetNumbersAsync(
+    private static async Task<Results<Ok<NumberLineageResponse>, RefusalProblem>> GetNumbersAsync(
         string personalIdNumber,
         IClusterClient cluster)
     {
         if (!PersonalIdNumber.TryParse(personalIdNumber, out var number, out var error))
         {
-            return RequestProblems.Invalid([new FieldError("personalIdNumber", error!)]);
+            return RequestProblems.For(Refusal.Invalid("personalIdNumber", error!));
         }
 
         return await cluster.Citizen(number).GetNumbersAsync() is { } lineage
@@ -159,9 +147,7 @@ public static class ResidentsApi
             : NotFound(number);
     }
 
-    private static ProblemHttpResult NotFound(PersonalIdNumber number) =>
-        TypedResults.Problem(
-            title: "No person holds this personal ID number.",
-            detail: $"Personal ID number {number} is not in the registry.",
-            statusCode: StatusCodes.Status404NotFound);
+    private static RefusalProblem NotFound(PersonalIdNumber number) =>
+        RequestProblems.For(new Refusal(RefusalKind.NotFound, "No person holds this personal ID number.",
+            [new FieldError("personalIdNumber", $"Personal ID number {number} is not in the registry.")]));
 }

@@ -60,7 +60,7 @@ public static class StatisticsApi
         return endpoints;
     }
 
-    private static async Task<Results<Ok<MigrationStatisticsResponse>, ValidationProblem>> ReadMigrationAsync(
+    private static async Task<Results<Ok<MigrationStatisticsResponse>, RefusalProblem>> ReadMigrationAsync(
         [FromQuery] string? from,
         [FromQuery] string? to,
         [FromQuery] string? province,

@@ -1,5 +1,4 @@
 using Orleans.Concurrency;
-using Registry.Contracts.Residents;
 
 namespace Registry.Contracts.Provinces;
 

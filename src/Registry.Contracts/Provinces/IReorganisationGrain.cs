@@ -1,6 +1,5 @@
 using Orleans.Concurrency;
 using Registry.Contracts.Access;
-using Registry.Contracts.Residents;
 
 namespace Registry.Contracts.Provinces;
 
@@ -41,13 +40,9 @@ public abstract record ReorganisationOutcome;
 [GenerateSerializer, Immutable, Alias("registry.ReorganisationOutcome.Started")]
 public sealed record ReorganisationStarted([property: Id(0)] ReorganisationProgress Progress) : ReorganisationOutcome;
 
-/// <summary>The plan is refused: it does not fit the units as they stand. Nothing changed.</summary>
+/// <summary>The plan is refused: it does not fit the units as they stand, or another plan was started under its id. Nothing changed.</summary>
 [GenerateSerializer, Immutable, Alias("registry.ReorganisationOutcome.Refused")]
-public sealed record ReorganisationRefused([property: Id(0)] FieldError[] Errors) : ReorganisationOutcome;
-
-/// <summary>Another plan was already started under this id. Nothing changed.</summary>
-[GenerateSerializer, Immutable, Alias("registry.ReorganisationOutcome.Conflict")]
-public sealed record ReorganisationConflict([property: Id(0)] string Message) : ReorganisationOutcome;
+public sealed record ReorganisationRefused([property: Id(0)] Refusal Refusal) : ReorganisationOutcome;
 
 /// <summary>Where a run stands.</summary>
 [GenerateSerializer, Alias("registry.ReorganisationStatus")]

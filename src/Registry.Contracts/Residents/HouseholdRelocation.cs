@@ -20,14 +20,14 @@ public interface IHouseholdRelocationGrain : IGrainWithStringKey
 }
 
 /// <summary>Move a household's members to one destination, all or none.</summary>
-/// <param name="HouseholdRelocationId">Idempotency key of the request.</param>
+/// <param name="IdempotencyKey">Chosen by the caller: repeating the request with it has the effect of one.</param>
 /// <param name="Actor">Who registers the move.</param>
 /// <param name="Members">The members' numbers, 1 to <see cref="MaxMembers"/>, each once.</param>
 /// <param name="Destination">The new permanent residence of all of them.</param>
 /// <param name="MovedOn">Date of the registration.</param>
 [GenerateSerializer, Immutable, Alias("registry.RelocateHousehold")]
 public sealed record RelocateHousehold(
-    [property: Id(0)] string HouseholdRelocationId,
+    [property: Id(0)] string IdempotencyKey,
     [property: Id(1)] Actor Actor,
     [property: Id(2)] PersonalIdNumber[] Members,
     [property: Id(3)] ResidenceAddress Destination,
@@ -38,11 +38,11 @@ public sealed record RelocateHousehold(
 
     /// <inheritdoc />
     public bool Equals(RelocateHousehold? other) =>
-        other is not null && HouseholdRelocationId == other.HouseholdRelocationId && Actor == other.Actor
+        other is not null && IdempotencyKey == other.IdempotencyKey && Actor == other.Actor
         && Members.SequenceEqual(other.Members) && Destination == other.Destination && MovedOn == other.MovedOn;
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(HouseholdRelocationId, Members.Length, Destination, MovedOn);
+    public override int GetHashCode() => HashCode.Combine(IdempotencyKey, Members.Length, Destination, MovedOn);
 }
 
 /// <summary>What became of a household's move.</summary>
@@ -55,16 +55,14 @@ public abstract record HouseholdOutcome;
 [GenerateSerializer, Immutable, Alias("registry.HouseholdOutcome.Moved")]
 public sealed record HouseholdMoved([property: Id(0)] ResidentView[] Members, [property: Id(1)] bool Replayed) : HouseholdOutcome;
 
-/// <summary>Nobody moved (or those who had were moved back): each member's result says why.</summary>
-/// <param name="Members">Each member's result, in the request's order.</param>
+/// <summary>
+/// Nobody moved (or those who had were moved back), or the request itself is malformed or its key was used for another
+/// request; nothing was changed.
+/// </summary>
+/// <param name="Refusal">Why: for members who could not move, each refused member's reasons under <c>members</c>.</param>
+/// <param name="Members">Each member's result, in the request's order; empty when the request itself was refused.</param>
 [GenerateSerializer, Immutable, Alias("registry.HouseholdOutcome.Refused")]
-public sealed record HouseholdRefused([property: Id(0)] HouseholdMemberResult[] Members) : HouseholdOutcome;
-
-/// <summary>The request is malformed or its key was used for another request: nothing was changed.</summary>
-/// <param name="Kind">Invalid (400) or Conflict (409).</param>
-/// <param name="Errors">The fields concerned.</param>
-[GenerateSerializer, Immutable, Alias("registry.HouseholdOutcome.Invalid")]
-public sealed record HouseholdInvalid([property: Id(0)] RefusalKind Kind, [property: Id(1)] FieldError[] Errors) : HouseholdOutcome;
+public sealed record HouseholdRefused([property: Id(0)] Refusal Refusal, [property: Id(1)] HouseholdMemberResult[] Members) : HouseholdOutcome;
 
 /// <summary>One member's part of a refused household move.</summary>
 /// <param name="PersonalIdNumber">The member.</param>
@@ -73,5 +71,5 @@ public sealed record HouseholdInvalid([property: Id(0)] RefusalKind Kind, [prope
 [GenerateSerializer, Immutable, Alias("registry.HouseholdMemberResult")]
 public sealed record HouseholdMemberResult(
     [property: Id(0)] PersonalIdNumber PersonalIdNumber,
-    [property: Id(1)] ChangeRefused? Refusal,
+    [property: Id(1)] Refusal? Refusal,
     [property: Id(2)] bool MovedBack);

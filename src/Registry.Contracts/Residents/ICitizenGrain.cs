@@ -51,10 +51,10 @@ public interface ICitizenGrain : IGrainWithStringKey
     Task<ChangeOutcome?> CheckRelocationAsync(Relocate command);
 
     /// <summary>
-    /// Moves the person back to where relocation <paramref name="relocationId"/> took them from, as a change of its own
-    /// (<paramref name="undoId"/> is its idempotency key), while they still live where that relocation took them.
+    /// Moves the person back to where the relocation made with <paramref name="relocationKey"/> took them from, as a change
+    /// of its own made with <paramref name="idempotencyKey"/>, while they still live where that relocation took them.
     /// </summary>
-    Task<ChangeOutcome> UndoRelocationAsync(string relocationId, string undoId, Access.Actor actor);
+    Task<ChangeOutcome> UndoRelocationAsync(string relocationKey, string idempotencyKey, Access.Actor actor);
 
     /// <summary>
     /// Moves the permanent residence from a province a reorganisation absorbed to the surviving one; the number stays.

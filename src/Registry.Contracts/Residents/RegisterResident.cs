@@ -98,13 +98,12 @@ public abstract record RegistrationOutcome;
 [GenerateSerializer, Immutable, Alias("registry.RegistrationOutcome.Registered")]
 public sealed record Registered([property: Id(0)] ResidentRecord Resident, [property: Id(1)] bool Replayed) : RegistrationOutcome;
 
-/// <summary>The command was refused and nothing changed.</summary>
-[GenerateSerializer, Immutable, Alias("registry.RegistrationOutcome.Rejected")]
-public sealed record Rejected([property: Id(0)] FieldError[] Errors) : RegistrationOutcome;
-
-/// <summary>The idempotency key was already used for a different request; nothing changed.</summary>
-[GenerateSerializer, Immutable, Alias("registry.RegistrationOutcome.IdempotencyKeyReused")]
-public sealed record IdempotencyKeyReused([property: Id(0)] string IdempotencyKey) : RegistrationOutcome;
+/// <summary>
+/// The command was refused and nothing changed: invalid, the actor may not register this person, the key was used for
+/// another request, or the issued number given already belongs to someone.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("registry.RegistrationOutcome.Refused")]
+public sealed record RegistrationRefused([property: Id(0)] Refusal Refusal) : RegistrationOutcome;
 
 /// <summary>
 /// People with the same folded name, birth date and birth registration province are already registered; nothing
@@ -112,14 +111,6 @@ public sealed record IdempotencyKeyReused([property: Id(0)] string IdempotencyKe
 /// </summary>
 [GenerateSerializer, Immutable, Alias("registry.RegistrationOutcome.DuplicateCandidatesFound")]
 public sealed record DuplicateCandidatesFound([property: Id(0)] DuplicateCandidate[] Candidates) : RegistrationOutcome;
-
-/// <summary>The issued number given with the registration already belongs to someone; nothing changed.</summary>
-[GenerateSerializer, Immutable, Alias("registry.RegistrationOutcome.NumberTaken")]
-public sealed record NumberTaken([property: Id(0)] PersonalIdNumber PersonalIdNumber) : RegistrationOutcome;
-
-/// <summary>The actor may not register this person (their role, or another province's birth); nothing changed.</summary>
-[GenerateSerializer, Immutable, Alias("registry.RegistrationOutcome.RegistrationForbidden")]
-public sealed record RegistrationForbidden([property: Id(0)] string Reason) : RegistrationOutcome;
 
 /// <summary>A person already in the registry who may be the one being registered.</summary>
 [GenerateSerializer, Immutable, Alias("registry.DuplicateCandidate")]
@@ -131,6 +122,3 @@ public sealed record DuplicateCandidate(
     [property: Id(4)] string BirthRegistrationProvince,
     [property: Id(5)] string PermanentResidenceProvince);
 
-/// <summary>One reason a field was refused. <paramref name="Field"/> uses the API's camelCase names.</summary>
-[GenerateSerializer, Immutable, Alias("registry.FieldError")]
-public sealed record FieldError([property: Id(0)] string Field, [property: Id(1)] string Message);

@@ -6,7 +6,7 @@ namespace Registry.Contracts.Residents;
 /// Move a person's permanent residence (Law on Residence 68/2020: one permanent residence at a time). Registered by the
 /// destination's residence authority, so a provincial officer relocates people into their own province only.
 /// </summary>
-/// <param name="RelocationId">Idempotency key: repeating it has the effect of one; reusing it for another move is refused.</param>
+/// <param name="IdempotencyKey">Chosen by the caller: repeating it has the effect of one; reusing it for another move is refused.</param>
 /// <param name="Actor">Who registers the move.</param>
 /// <param name="Destination">The new permanent residence.</param>
 /// <param name="MovedOn">Date of the registration, not in the future and not before birth.</param>
@@ -16,7 +16,7 @@ namespace Registry.Contracts.Residents;
 /// </param>
 [GenerateSerializer, Immutable, Alias("registry.Relocate")]
 public sealed record Relocate(
-    [property: Id(0)] string RelocationId,
+    [property: Id(0)] string IdempotencyKey,
     [property: Id(1)] Actor Actor,
     [property: Id(2)] ResidenceAddress Destination,
     [property: Id(3)] DateOnly MovedOn,

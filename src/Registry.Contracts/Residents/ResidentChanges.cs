@@ -6,14 +6,14 @@ namespace Registry.Contracts.Residents;
 /// Correct fields of a person's record. Every correction needs a reason and the supporting document, and is
 /// kept in the person's history. Birth date and sex may only be corrected by a central administrator.
 /// </summary>
-/// <param name="AmendmentId">Idempotency key: repeating the amendment with it has the effect of one.</param>
+/// <param name="IdempotencyKey">Chosen by the caller: repeating the amendment with it has the effect of one.</param>
 /// <param name="Actor">Who corrects.</param>
 /// <param name="Reason">Why, in words; required.</param>
 /// <param name="DocumentReference">Reference of the supporting document (decision, certificate, court ruling); required.</param>
 /// <param name="Changes">The fields to set, at least one, each once.</param>
 [GenerateSerializer, Immutable, Alias("registry.AmendResident")]
 public sealed record AmendResident(
-    [property: Id(0)] string AmendmentId,
+    [property: Id(0)] string IdempotencyKey,
     [property: Id(1)] Actor Actor,
     [property: Id(2)] string Reason,
     [property: Id(3)] string DocumentReference,
@@ -22,14 +22,14 @@ public sealed record AmendResident(
     /// <summary>Whether <paramref name="other"/> is the same amendment.</summary>
     public bool Equals(AmendResident? other) =>
         other is not null
-        && AmendmentId == other.AmendmentId
+        && IdempotencyKey == other.IdempotencyKey
         && Actor == other.Actor
         && Reason == other.Reason
         && DocumentReference == other.DocumentReference
         && Changes.SequenceEqual(other.Changes);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(AmendmentId, Reason, DocumentReference);
+    public override int GetHashCode() => HashCode.Combine(IdempotencyKey, Reason, DocumentReference);
 }
 
 /// <summary>
@@ -42,14 +42,14 @@ public sealed record AmendResident(
 public sealed record FieldChange([property: Id(0)] string Field, [property: Id(1)] string? Value);
 
 /// <summary>Record a person's death. The record is then closed for everything except corrections, and counts follow.</summary>
-/// <param name="OperationId">Idempotency key.</param>
+/// <param name="IdempotencyKey">Chosen by the caller: repeating the command with it has the effect of one.</param>
 /// <param name="Actor">Who records it.</param>
 /// <param name="Date">Date of death, not before birth nor after today.</param>
 /// <param name="Place">Place of death.</param>
 /// <param name="DocumentReference">Reference of the death certificate or court decision.</param>
 [GenerateSerializer, Immutable, Alias("registry.RecordDeath")]
 public sealed record RecordDeath(
-    [property: Id(0)] string OperationId,
+    [property: Id(0)] string IdempotencyKey,
     [property: Id(1)] Actor Actor,
     [property: Id(2)] DateOnly Date,
     [property: Id(3)] string Place,
@@ -71,34 +71,11 @@ public sealed record Changed([property: Id(0)] ResidentRecord Resident, [propert
 }
 
 /// <summary>The change was refused and nothing changed.</summary>
-/// <param name="Kind">Why, in the terms of an HTTP status.</param>
-/// <param name="Title">One sentence for the caller.</param>
-/// <param name="Errors">The fields concerned, with a message each.</param>
-[GenerateSerializer, Immutable, Alias("registry.ChangeOutcome.ChangeRefused")]
-public sealed record ChangeRefused(
-    [property: Id(0)] RefusalKind Kind,
-    [property: Id(1)] string Title,
-    [property: Id(2)] FieldError[] Errors) : ChangeOutcome;
-
-/// <summary>Kinds of refusal.</summary>
-[GenerateSerializer, Alias("registry.RefusalKind")]
-public enum RefusalKind
-{
-    /// <summary>A field is missing or not acceptable (400).</summary>
-    Invalid = 0,
-
-    /// <summary>Nobody holds the number (404).</summary>
-    NotFound = 1,
-
-    /// <summary>The actor's role does not allow it (403).</summary>
-    Forbidden = 2,
-
-    /// <summary>The record's state does not allow it, or the id was used for another request (409).</summary>
-    Conflict = 3,
-}
+[GenerateSerializer, Immutable, Alias("registry.ChangeOutcome.Refused")]
+public sealed record ChangeRefused([property: Id(0)] Refusal Refusal) : ChangeOutcome;
 
 /// <summary>One entry of a person's history: one field changed by one operation.</summary>
-/// <param name="OperationId">The registration key, amendment id or death operation id.</param>
+/// <param name="OperationId">What made the change: the idempotency key of the request, or the id of a sweep or reorganisation.</param>
 /// <param name="Kind">What kind of operation.</param>
 /// <param name="At">When the registry applied it.</param>
 /// <param name="Actor">Who asked for it.</param>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Registry.Contracts;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;

@@ -1,4 +1,4 @@
-using Registry.Contracts.Residents;
+using Registry.Contracts;
 using Registry.Domain.Residents;
 
 namespace Registry.Domain.Batches;

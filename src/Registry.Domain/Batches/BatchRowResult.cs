@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Registry.Contracts;
 using Registry.Contracts.Residents;
 
 namespace Registry.Domain.Batches;
@@ -45,10 +46,7 @@ public static class BatchRowOutcomes
     {
         Registered registered => (BatchRowStatus.Applied, new BatchRowResult { PersonalIdNumber = registered.Resident.PersonalIdNumber.Value }),
         DuplicateCandidatesFound found => (BatchRowStatus.DuplicateCandidate, new BatchRowResult { Candidates = found.Candidates }),
-        Rejected rejected => (BatchRowStatus.Rejected, new BatchRowResult { Errors = rejected.Errors }),
-        NumberTaken taken => Rejected(BatchColumns.IssuedNumber, $"The issued number {taken.PersonalIdNumber} already belongs to a person in the registry."),
-        RegistrationForbidden forbidden => Rejected("actor", forbidden.Reason),
-        IdempotencyKeyReused reused => Rejected(BatchLimits.RowField, $"The row's operation id {reused.IdempotencyKey} was already used for a different registration."),
+        RegistrationRefused refused => Rejected(refused.Refusal),
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown registration outcome."),
     };
 
@@ -56,8 +54,7 @@ public static class BatchRowOutcomes
     public static (BatchRowStatus Status, BatchRowResult Result) From(ChangeOutcome outcome) => outcome switch
     {
         Changed changed => (BatchRowStatus.Applied, new BatchRowResult { PersonalIdNumber = changed.Resident.PersonalIdNumber.Value }),
-        ChangeRefused { Errors.Length: > 0 } refused => (BatchRowStatus.Rejected, new BatchRowResult { Errors = refused.Errors }),
-        ChangeRefused refused => Rejected(BatchLimits.RowField, refused.Title),
+        ChangeRefused refused => Rejected(refused.Refusal),
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown change outcome."),
     };
 
@@ -65,6 +62,11 @@ public static class BatchRowOutcomes
     public static (BatchRowStatus Status, BatchRowResult Result) SameAs(int earlierRow) =>
         (BatchRowStatus.Rejected, BatchRowResult.Rejection(BatchLimits.RowField, $"same as row {earlierRow}") with { SameAsRow = earlierRow });
 
-    private static (BatchRowStatus, BatchRowResult) Rejected(string field, string message) =>
-        (BatchRowStatus.Rejected, BatchRowResult.Rejection(field, message));
+    // A row's key is derived from the batch id and the row number, not given by the province: a refusal of it is the row's.
+    private static (BatchRowStatus, BatchRowResult) Rejected(Refusal refusal) => refusal.Errors.Length == 0
+        ? (BatchRowStatus.Rejected, BatchRowResult.Rejection(BatchLimits.RowField, refusal.Title))
+        : (BatchRowStatus.Rejected, new BatchRowResult
+        {
+            Errors = [.. refusal.Errors.Select(error => error.Field == "idempotencyKey" ? error with { Field = BatchLimits.RowField } : error)],
+        });
 }

@@ -1,3 +1,4 @@
+using Registry.Contracts;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
+using Registry.Contracts;
 using Registry.Contracts.Provinces;
-using Registry.Contracts.Residents;
 using Registry.Domain.Residents;
 
 namespace Registry.Domain.Provinces;

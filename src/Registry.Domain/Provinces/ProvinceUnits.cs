@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using Registry.Contracts;
 using Registry.Contracts.Provinces;
-using Registry.Contracts.Residents;
 using Registry.Domain.Residents;
 
 namespace Registry.Domain.Provinces;

@@ -1,8 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
+using Registry.Contracts;
 using Registry.Contracts.Provinces;
-using Registry.Contracts.Residents;
 using Registry.Domain.Residents;
 
 namespace Registry.Domain.Provinces;
@@ -192,6 +192,11 @@ public static class ReorganisationPlans
     }
 
     private static string KindText(ProvinceKind kind) => kind == ProvinceKind.City ? "city" : "province";
+
+    /// <summary>The refusal of another plan under <paramref name="planId"/>: the id is the run's idempotency key, and an earlier plan holds it.</summary>
+    public static Refusal IdTaken(string planId) =>
+        new(RefusalKind.Conflict, "This plan id belongs to another plan; nothing was changed.",
+            [new FieldError("id", $"Another plan was already started as '{planId}'; give a new plan a new id.")]);
 
     /// <summary>Why <paramref name="id"/> cannot name a plan, or null when it can: the rule of every plan id, for a plan and for a look-up alike.</summary>
     public static string? CheckId(string? id) => id switch

@@ -1,3 +1,4 @@
+using Registry.Contracts;
 using Registry.Contracts.Access;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
@@ -10,7 +11,7 @@ namespace Registry.Domain.Residents;
 public abstract record Decision;
 
 /// <summary>The change is refused; nothing is stored.</summary>
-public sealed record Refusal(ChangeRefused Outcome) : Decision;
+public sealed record Refused(Refusal Refusal) : Decision;
 
 /// <summary>The change is accepted.</summary>
 /// <param name="Updated">The record after the change, still under its current number.</param>
@@ -39,7 +40,7 @@ public static class Amendments
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(current);
         var errors = new FieldErrors();
-        errors.Add("amendmentId", RegistrationRules.CheckIdempotencyKey(command.AmendmentId));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(command.IdempotencyKey));
         var reason = errors.Take("reason", Required(command.Reason, "A reason"));
         var document = errors.Take("documentReference", Required(command.DocumentReference, "The supporting document's reference"));
         if (command.Changes is null or { Count: 0 })
@@ -88,7 +89,7 @@ public static class Amendments
 
         if (closed.Any)
         {
-            return new Refusal(new ChangeRefused(RefusalKind.Conflict, "The record does not allow this change; nothing was changed.", closed.ToArray()));
+            return new Refused(new Refusal(RefusalKind.Conflict, "The record does not allow this change; nothing was changed.", closed.ToArray()));
         }
 
         var updated = current;
@@ -117,7 +118,7 @@ public static class Amendments
             }
 
             updated = next!;
-            entries.Add(new ResidentChange(command.AmendmentId, ResidentChangeKind.Amendment, now, command.Actor, change.Field, oldValue, newValue, reason, document));
+            entries.Add(new ResidentChange(command.IdempotencyKey, ResidentChangeKind.Amendment, now, command.Actor, change.Field, oldValue, newValue, reason, document));
         }
 
         if (!errors.Any && updated.Death is { } correctedDeath && correctedDeath.Date < updated.BirthDate)
@@ -137,7 +138,7 @@ public static class Amendments
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(current);
         var errors = new FieldErrors();
-        errors.Add("operationId", RegistrationRules.CheckIdempotencyKey(command.OperationId));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(command.IdempotencyKey));
         var place = errors.Take("place", Required(command.Place, "The place of death"));
         var document = errors.Take("documentReference", Required(command.DocumentReference, "The death certificate's reference"));
         errors.Add("date", command.Date > today ? $"The date of death {ResidentFields.Text(command.Date)} is in the future."
@@ -155,14 +156,14 @@ public static class Amendments
 
         if (current.Death is { } recorded)
         {
-            return new Refusal(new ChangeRefused(RefusalKind.Conflict, "A death is already recorded; correct it with an amendment. Nothing was changed.",
+            return new Refused(new Refusal(RefusalKind.Conflict, "A death is already recorded; correct it with an amendment. Nothing was changed.",
                 [new FieldError("date", $"{current.PersonalIdNumber} is recorded as dead since {ResidentFields.Text(recorded.Date)}.")]));
         }
 
         var updated = current with { Death = new DeathRecord(command.Date, place!, document!) };
         ResidentChange[] entries =
         [
-            new(command.OperationId, ResidentChangeKind.Death, now, command.Actor, ResidentFields.Death, null, ResidentFields.Read(updated, ResidentFields.Death), null, document),
+            new(command.IdempotencyKey, ResidentChangeKind.Death, now, command.Actor, ResidentFields.Death, null, ResidentFields.Read(updated, ResidentFields.Death), null, document),
         ];
         // A dead person is no longer counted among their province's residents; one death per number, whatever the operation.
         var count = new ResidentCountChange($"death:{current.PersonalIdNumber}", current.PersonalIdNumber, -1, ResidentCountReason.Death);
@@ -206,7 +207,7 @@ public static class Amendments
     /// Why <paramref name="actor"/> may not write <paramref name="resident"/>'s record, or null when they may:
     /// provincial officers write only for their own province's residents (design: access and privacy).
     /// </summary>
-    public static Refusal? WriterRefusal(Actor actor, ResidentRecord resident)
+    public static Refused? WriterRefusal(Actor actor, ResidentRecord resident)
     {
         ArgumentNullException.ThrowIfNull(resident);
         return actor switch
@@ -300,12 +301,12 @@ public static class Amendments
             ? (null, $"{label} is required.")
             : RegistrationRules.NormaliseText(text, label, RegistrationRules.MaxTextLength);
 
-    private static Refusal Invalid(FieldErrors errors) =>
-        new(new ChangeRefused(RefusalKind.Invalid, "The request has invalid fields; nothing was changed.", errors.ToArray()));
+    private static Refused Invalid(FieldErrors errors) =>
+        new(Refusal.Invalid(errors.ToArray()));
 
-    private static Refusal Invalid(string field, string message) =>
-        new(new ChangeRefused(RefusalKind.Invalid, "The request has invalid fields; nothing was changed.", [new FieldError(field, message)]));
+    private static Refused Invalid(string field, string message) =>
+        new(Refusal.Invalid(field, message));
 
-    private static Refusal Forbidden(string field, string message) =>
-        new(new ChangeRefused(RefusalKind.Forbidden, "The actor may not make this change; nothing was changed.", [new FieldError(field, message)]));
+    private static Refused Forbidden(string field, string message) =>
+        new(new Refusal(RefusalKind.Forbidden, "The actor may not make this change; nothing was changed.", [new FieldError(field, message)]));
 }

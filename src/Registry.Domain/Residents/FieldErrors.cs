@@ -1,4 +1,4 @@
-using Registry.Contracts.Residents;
+using Registry.Contracts;
 
 namespace Registry.Domain.Residents;
 

@@ -1,62 +1,63 @@
 using System.Security.Cryptography;
 using System.Text;
+using Registry.Contracts;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
 
 namespace Registry.Domain.Residents;
 
 /// <summary>
-/// A household's move, all members or none: the request's own checks, each member's move under a relocation id derived
+/// A household's move, all members or none: the request's own checks, each member's move under an idempotency key derived
 /// from the request's key, and the outcome from the members' answers. The household grain asks the members and stores
 /// the request; what the answers mean is decided here.
 /// </summary>
 public static class Households
 {
     /// <summary>Why <paramref name="command"/> is not a household move, naming each field, or null when it is one.</summary>
-    public static HouseholdInvalid? Check(RelocateHousehold command)
+    public static HouseholdRefused? Check(RelocateHousehold command)
     {
         ArgumentNullException.ThrowIfNull(command);
         var errors = new FieldErrors();
-        errors.Add("householdRelocationId", RegistrationRules.CheckIdempotencyKey(command.HouseholdRelocationId));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(command.IdempotencyKey));
         errors.Add("members",
             command.Members is not { Length: > 0 and <= RelocateHousehold.MaxMembers } ? $"A household has 1 to {RelocateHousehold.MaxMembers} members."
             : command.Members.Distinct().Count() != command.Members.Length ? "A member is listed twice."
             : null);
-        return errors.Any ? new HouseholdInvalid(RefusalKind.Invalid, errors.ToArray()) : null;
+        return errors.Any ? new HouseholdRefused(Refusal.Invalid(errors.ToArray()), []) : null;
     }
 
-    /// <summary>The move of <paramref name="member"/> in <paramref name="command"/>: same destination and date, the member's own id.</summary>
+    /// <summary>The move of <paramref name="member"/> in <paramref name="command"/>: same destination and date, the member's own key.</summary>
     public static Relocate MoveOf(RelocateHousehold command, PersonalIdNumber member)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return new Relocate(RelocationIdOf(command, member), command.Actor, command.Destination, command.MovedOn, ExpectedVersion: null);
+        return new Relocate(MemberKeyOf(command, member), command.Actor, command.Destination, command.MovedOn, ExpectedVersion: null);
     }
 
-    /// <summary>Longest id <see cref="RelocationIdOf"/> and <see cref="UndoIdOf"/> derive, whatever the request's key.</summary>
-    public const int MaxDerivedIdLength = 60;
+    /// <summary>Longest key <see cref="MemberKeyOf"/> and <see cref="MemberUndoKeyOf"/> derive, whatever the request's key.</summary>
+    public const int MaxMemberKeyLength = 60;
 
     /// <summary>
-    /// The relocation id of <paramref name="member"/>'s move in <paramref name="command"/>:
+    /// The idempotency key of <paramref name="member"/>'s move in <paramref name="command"/>:
     /// <c>household:{32 hex digits}:{number}</c>, 55 characters for every accepted key.
     /// </summary>
     /// <remarks>
-    /// A member's move is a relocation of its own, whose id is held to the idempotency-key limit like any other, so
-    /// the derived id must fit for every key the door accepts. Writing the key out (<c>household:{key}:{number}</c>)
+    /// A member's move is a relocation of its own, whose key is held to the idempotency-key limit like any other, so
+    /// the derived key must fit for every key the door accepts. Writing the key out (<c>household:{key}:{number}</c>)
     /// overran the limit for keys of 78 characters or more and the whole household was refused. The key is stood
-    /// for by the first 128 bits of its SHA-256 instead: a fixed width, so the id fits by construction; a hash rather
+    /// for by the first 128 bits of its SHA-256 instead: a fixed width, so the derived key fits by construction; a hash rather
     /// than a cut, since callers' keys often share long prefixes (a desk and a date) and a cut would let two requests'
     /// moves of one person look like one. The cost is that the member's history shows the digest, not the caller's
     /// key; the key maps to it by this method, and the household's own grain is keyed by the key itself.
     /// </remarks>
-    public static string RelocationIdOf(RelocateHousehold command, PersonalIdNumber member)
+    public static string MemberKeyOf(RelocateHousehold command, PersonalIdNumber member)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(command.HouseholdRelocationId)).AsSpan(0, 16));
+        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(command.IdempotencyKey)).AsSpan(0, 16));
         return $"household:{digest}:{member}";
     }
 
-    /// <summary>The id of the change moving <paramref name="member"/> back when the household cannot move whole.</summary>
-    public static string UndoIdOf(RelocateHousehold command, PersonalIdNumber member) => RelocationIdOf(command, member) + ":undo";
+    /// <summary>The idempotency key of the change moving <paramref name="member"/> back when the household cannot move whole.</summary>
+    public static string MemberUndoKeyOf(RelocateHousehold command, PersonalIdNumber member) => MemberKeyOf(command, member) + ":undo";
 
     /// <summary>
     /// The refusal of the whole household when any member's check refused their move, every member's answer listed;
@@ -69,7 +70,7 @@ public static class Households
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(checks);
         return checks.Any(check => check is ChangeRefused)
-            ? new HouseholdRefused([.. command.Members.Select((member, i) => new HouseholdMemberResult(member, checks[i] as ChangeRefused, MovedBack: false))])
+            ? CannotMoveWhole([.. command.Members.Select((member, i) => new HouseholdMemberResult(member, (checks[i] as ChangeRefused)?.Refusal, MovedBack: false))])
             : null;
     }
 
@@ -98,6 +99,21 @@ public static class Households
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(outcomes);
         ArgumentNullException.ThrowIfNull(movedBack);
-        return new HouseholdRefused([.. command.Members.Select((member, i) => new HouseholdMemberResult(member, outcomes[i] as ChangeRefused, movedBack[i]))]);
+        return CannotMoveWhole([.. command.Members.Select((member, i) => new HouseholdMemberResult(member, (outcomes[i] as ChangeRefused)?.Refusal, movedBack[i]))]);
     }
+
+    /// <summary>The refusal of another request under <paramref name="command"/>'s key, which an earlier household move holds.</summary>
+    public static HouseholdRefused KeyReused(RelocateHousehold command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return new HouseholdRefused(new Refusal(RefusalKind.Conflict, "This idempotency key belongs to another request; nothing was changed.",
+            [new FieldError("idempotencyKey", $"'{command.IdempotencyKey}' belongs to an earlier household move with other content. Use a new key for a new request.")]), []);
+    }
+
+    // The household as a whole is the conflict: each refused member's reasons, under the members field, in one sentence per member.
+    private static HouseholdRefused CannotMoveWhole(HouseholdMemberResult[] members) =>
+        new(new Refusal(RefusalKind.Conflict, "The household cannot move whole; nobody moved.",
+            [.. members.Where(member => member.Refusal is not null)
+                .Select(member => new FieldError("members", $"{member.PersonalIdNumber}: {string.Join(" ", member.Refusal!.Errors.Select(error => error.Message))}"))]),
+            members);
 }

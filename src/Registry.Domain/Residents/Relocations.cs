@@ -1,4 +1,5 @@
 using System.Globalization;
+using Registry.Contracts;
 using Registry.Contracts.Access;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
@@ -28,7 +29,7 @@ public static class Relocations
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(current);
         var errors = new FieldErrors();
-        errors.Add("relocationId", RegistrationRules.CheckIdempotencyKey(command.RelocationId));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(command.IdempotencyKey));
         errors.Add("actor", command.Actor is null ? "The actor of the change is required." : null);
         if (command.Destination is not { } destination)
         {
@@ -74,8 +75,7 @@ public static class Relocations
         var from = ResidenceAddress.TextOf(current);
         if (moved.ToString() == from)
         {
-            return new Refusal(new ChangeRefused(RefusalKind.Invalid, "The request has invalid fields; nothing was changed.",
-                [new FieldError("destination", $"The person already lives at {from}.")]));
+            return new Refused(Refusal.Invalid("destination", $"The person already lives at {from}."));
         }
 
         var updated = current with
@@ -85,36 +85,36 @@ public static class Relocations
             PermanentAddress = moved.Address,
             PermanentResidenceDeletionFlaggedOn = null,
         };
-        var entry = new ResidentChange(command.RelocationId, ResidentChangeKind.Relocation, now, command.Actor!,
+        var entry = new ResidentChange(command.IdempotencyKey, ResidentChangeKind.Relocation, now, command.Actor!,
             ResidentFields.PermanentResidence, from, moved.ToString(), "Relocation registered on " + Text(command.MovedOn), null);
         return new Acceptance(updated, [entry], [], NeedsNewNumber: false)
         {
-            Counts = MoveCounts(current, updated, $"relocation:{current.PersonalIdNumber}:{command.RelocationId}"),
+            Counts = MoveCounts(current, updated, $"relocation:{current.PersonalIdNumber}:{command.IdempotencyKey}"),
         };
     }
 
     /// <summary>
-    /// Decides the undo of relocation <paramref name="relocationId"/> (a household's member moved back because another
+    /// Decides the undo of the relocation made with <paramref name="relocationKey"/> (a household's member moved back because another
     /// member could not move): the person returns to the address the move's history entry left, owing the reverse
     /// counts. Refused unless the move is in <paramref name="history"/> and the person still lives where it took them.
     /// </summary>
     /// <param name="current">The record now.</param>
     /// <param name="history">The record's history, oldest first.</param>
-    /// <param name="relocationId">The move to undo.</param>
-    /// <param name="undoId">The undo's own operation id.</param>
+    /// <param name="relocationKey">The idempotency key of the move to undo.</param>
+    /// <param name="idempotencyKey">The undo's own idempotency key.</param>
     /// <param name="actor">Who undoes it: the household move's actor.</param>
     /// <param name="now">The time stamped on history.</param>
-    public static Decision DecideUndo(ResidentRecord current, IReadOnlyList<ResidentChange> history, string relocationId, string undoId, Actor actor, DateTimeOffset now)
+    public static Decision DecideUndo(ResidentRecord current, IReadOnlyList<ResidentChange> history, string relocationKey, string idempotencyKey, Actor actor, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(actor);
         // Only the move itself is undone, and only while the person still lives where it took them.
-        var move = history.LastOrDefault(entry => entry.OperationId == relocationId && entry.Kind == ResidentChangeKind.Relocation);
+        var move = history.LastOrDefault(entry => entry.OperationId == relocationKey && entry.Kind == ResidentChangeKind.Relocation);
         if (move is null || move.NewValue != ResidenceAddress.TextOf(current) || move.OldValue is null)
         {
-            return new Refusal(new ChangeRefused(RefusalKind.Conflict, "The relocation cannot be undone; nothing was changed.",
-                [new FieldError("relocationId", $"{current.PersonalIdNumber} does not live where relocation '{relocationId}' took them.")]));
+            return new Refused(new Refusal(RefusalKind.Conflict, "The relocation cannot be undone; nothing was changed.",
+                [new FieldError("relocationKey", $"{current.PersonalIdNumber} does not live where relocation '{relocationKey}' took them.")]));
         }
 
         // The entry's old value is the address in the form of ResidenceAddress.TextOf: province/commune/address.
@@ -125,11 +125,11 @@ public static class Relocations
             PermanentResidenceCommune = parts[1].Length == 0 ? null : parts[1],
             PermanentAddress = parts[2].Length == 0 ? null : parts[2],
         };
-        var entry = new ResidentChange(undoId, ResidentChangeKind.Relocation, now, actor, ResidentFields.PermanentResidence,
-            move.NewValue, move.OldValue, $"Undoes relocation {relocationId}", null);
+        var entry = new ResidentChange(idempotencyKey, ResidentChangeKind.Relocation, now, actor, ResidentFields.PermanentResidence,
+            move.NewValue, move.OldValue, $"Undoes relocation {relocationKey}", null);
         return new Acceptance(restored, [entry], [], NeedsNewNumber: false)
         {
-            Counts = MoveCounts(current, restored, $"relocation:{current.PersonalIdNumber}:{undoId}"),
+            Counts = MoveCounts(current, restored, $"relocation:{current.PersonalIdNumber}:{idempotencyKey}"),
         };
     }
 
@@ -164,16 +164,16 @@ public static class Relocations
 
     // Residence is registered where the person moves to (Law on Residence 68/2020 Art. 22): an officer of the
     // destination province registers the move, whichever province the person leaves.
-    private static Refusal? WriterRefusal(Actor actor, string destinationProvince) =>
+    private static Refused? WriterRefusal(Actor actor, string destinationProvince) =>
         Jurisdiction.RefusalFor(actor, destinationProvince, "registers moves into") is { } refusal
-            ? new Refusal(new ChangeRefused(RefusalKind.Forbidden, "The actor may not make this change; nothing was changed.", [new FieldError("actor", refusal)]))
+            ? new Refused(new Refusal(RefusalKind.Forbidden, "The actor may not make this change; nothing was changed.", [new FieldError("actor", refusal)]))
             : null;
 
     private static string Text(DateOnly date) => ResidentFields.Text(date);
 
-    private static Refusal Invalid(FieldErrors errors) =>
-        new(new ChangeRefused(RefusalKind.Invalid, "The request has invalid fields; nothing was changed.", errors.ToArray()));
+    private static Refused Invalid(FieldErrors errors) =>
+        new(Refusal.Invalid(errors.ToArray()));
 
-    private static Refusal Conflict(string field, string message) =>
-        new(new ChangeRefused(RefusalKind.Conflict, "The relocation conflicts with the record; nothing was changed.", [new FieldError(field, message)]));
+    private static Refused Conflict(string field, string message) =>
+        new(new Refusal(RefusalKind.Conflict, "The relocation conflicts with the record; nothing was changed.", [new FieldError(field, message)]));
 }

@@ -1,3 +1,4 @@
+using Registry.Contracts;
 using Registry.Contracts.Access;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
@@ -23,7 +24,7 @@ public static class TemporaryResidences
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(current);
         var errors = new FieldErrors();
-        errors.Add("operationId", RegistrationRules.CheckIdempotencyKey(command.OperationId));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(command.IdempotencyKey));
         var provinceError = command.Address is { } address && ProvinceCatalog.IsKnown(address.ProvinceCode) ? null : $"'{command.Address?.ProvinceCode}' is not a province code.";
         errors.Add("address.provinceCode", provinceError);
         if (provinceError is null && destinationError is not null)
@@ -63,7 +64,7 @@ public static class TemporaryResidences
         }
 
         var updated = current with { TemporaryResidence = registered, PermanentResidenceDeletionFlaggedOn = null };
-        return Accept(command.OperationId, command.Actor, current, updated, ResidentFields.TemporaryResidence,
+        return Accept(command.IdempotencyKey, command.Actor, current, updated, ResidentFields.TemporaryResidence,
             current.TemporaryResidence is { } before ? Describe(before) : null, Describe(registered),
             current.TemporaryResidence?.Address == registered.Address ? "Extension of the temporary residence" : "Registration of a temporary residence", now);
     }
@@ -74,7 +75,7 @@ public static class TemporaryResidences
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(current);
         var errors = new FieldErrors();
-        errors.Add("operationId", RegistrationRules.CheckIdempotencyKey(command.OperationId));
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(command.IdempotencyKey));
         errors.Add("from", command.From > today ? $"The absence starts on {Text(command.From)}, after today ({Text(today)})." : null);
         errors.Add("until", command.Until < command.From ? "The absence ends before it starts." : null);
         var (destination, destinationError) = RegistrationRules.NormaliseOptionalText(command.Destination, "The destination");
@@ -96,7 +97,7 @@ public static class TemporaryResidences
 
         var absence = new TemporaryAbsence(command.From, command.Until, destination);
         var updated = current with { TemporaryAbsence = absence, PermanentResidenceDeletionFlaggedOn = null };
-        return Accept(command.OperationId, command.Actor, current, updated, ResidentFields.TemporaryAbsence,
+        return Accept(command.IdempotencyKey, command.Actor, current, updated, ResidentFields.TemporaryAbsence,
             current.TemporaryAbsence is { } before ? Describe(before) : null, Describe(absence), "Declaration of temporary absence", now);
     }
 
@@ -161,24 +162,24 @@ public static class TemporaryResidences
     private static string Describe(TemporaryAbsence absence) =>
         $"{Text(absence.From)}..{(absence.Until is { } until ? Text(until) : "")} {absence.Destination}".TrimEnd();
 
-    private static Refusal? Forbidden(Actor? actor, string province, string what) => actor switch
+    private static Refused? Forbidden(Actor? actor, string province, string what) => actor switch
     {
         null => Invalid("actor", "The actor of the change is required."),
         _ => Jurisdiction.RefusalFor(actor, province, what) is { } refusal
-            ? new Refusal(new ChangeRefused(RefusalKind.Forbidden, "The actor may not make this change; nothing was changed.", [new FieldError("actor", refusal)]))
+            ? new Refused(new Refusal(RefusalKind.Forbidden, "The actor may not make this change; nothing was changed.", [new FieldError("actor", refusal)]))
             : null,
     };
 
-    private static Refusal? Closed(ResidentRecord current) => current.Death is { } death
-        ? new Refusal(new ChangeRefused(RefusalKind.Conflict, "The record does not allow this change; nothing was changed.",
+    private static Refused? Closed(ResidentRecord current) => current.Death is { } death
+        ? new Refused(new Refusal(RefusalKind.Conflict, "The record does not allow this change; nothing was changed.",
             [new FieldError("record", $"{current.PersonalIdNumber} died on {Text(death.Date)}: residence is no longer registered.")]))
         : null;
 
     private static string Text(DateOnly date) => ResidentFields.Text(date);
 
-    private static Refusal Invalid(string field, string message) =>
-        new(new ChangeRefused(RefusalKind.Invalid, "The request has invalid fields; nothing was changed.", [new FieldError(field, message)]));
+    private static Refused Invalid(string field, string message) =>
+        new(Refusal.Invalid(field, message));
 
-    private static Refusal Invalid(FieldErrors errors) =>
-        new(new ChangeRefused(RefusalKind.Invalid, "The request has invalid fields; nothing was changed.", errors.ToArray()));
+    private static Refused Invalid(FieldErrors errors) =>
+        new(Refusal.Invalid(errors.ToArray()));
 }

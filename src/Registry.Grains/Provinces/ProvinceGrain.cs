@@ -2,7 +2,6 @@ using System.Collections.Frozen;
 using Registry.Domain.Provinces;
 using Registry.Contracts;
 using Registry.Contracts.Provinces;
-using Registry.Contracts.Residents;
 using Registry.Database.Communes;
 using Registry.Domain.Residents;
 using Registry.Domain;

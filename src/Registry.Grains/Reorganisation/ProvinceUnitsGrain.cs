@@ -1,3 +1,4 @@
+using Registry.Contracts;
 using Registry.Contracts.Provinces;
 using Registry.Domain.Provinces;
 
@@ -24,13 +25,13 @@ public sealed class ProvinceUnitsGrain(
         ArgumentNullException.ThrowIfNull(plan);
         if (state.State.Plans.FirstOrDefault(accepted => accepted.Id == plan.Id) is { } earlier)
         {
-            return earlier == plan ? null : new ReorganisationConflict($"Another plan was already started as '{plan.Id}'; give a new plan a new id.");
+            return earlier == plan ? null : new ReorganisationRefused(ReorganisationPlans.IdTaken(plan.Id));
         }
 
         var (_, errors) = ProvinceUnits.After(state.State.Plans).Apply(plan);
         if (errors.Length > 0)
         {
-            return new ReorganisationRefused(errors);
+            return new ReorganisationRefused(Refusal.Invalid(errors));
         }
 
         await state.StoreOrReloadAsync(this, state.State with { Plans = [.. state.State.Plans, plan] });

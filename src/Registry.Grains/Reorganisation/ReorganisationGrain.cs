@@ -6,6 +6,7 @@ using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Database.Residents;
 using Registry.Domain;
+using Registry.Domain.Provinces;
 using Registry.Grains.PagedWork;
 
 namespace Registry.Grains.Reorganisation;
@@ -82,7 +83,7 @@ public sealed partial class ReorganisationGrain(
 
         if (State.Plan is { } started)
         {
-            return started == plan ? new ReorganisationStarted(Progress()) : new ReorganisationConflict($"Another plan was already started as '{plan.Id}'; give a new plan a new id.");
+            return started == plan ? new ReorganisationStarted(Progress()) : new ReorganisationRefused(ReorganisationPlans.IdTaken(plan.Id));
         }
 
         if (await GrainFactory.GetGrain<IProvinceUnitsGrain>(0).AcceptAsync(plan) is { } refused)

@@ -91,7 +91,7 @@ public sealed partial class CitizenGrain(
     public Task<ChangeOutcome> AmendAsync(AmendResident command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return AtCurrentNumberAsync(successor => successor.AmendAsync(command), () => ChangeAsync(command.AmendmentId, "amendmentId",
+        return AtCurrentNumberAsync(successor => successor.AmendAsync(command), () => ChangeAsync(command.IdempotencyKey,
             entries => Amendments.IsReplayOf(command, entries), resident => DecideAmendmentAsync(command, resident)));
     }
 
@@ -99,7 +99,7 @@ public sealed partial class CitizenGrain(
     public Task<ChangeOutcome> RecordDeathAsync(RecordDeath command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return AtCurrentNumberAsync(successor => successor.RecordDeathAsync(command), () => ChangeAsync(command.OperationId, "operationId",
+        return AtCurrentNumberAsync(successor => successor.RecordDeathAsync(command), () => ChangeAsync(command.IdempotencyKey,
             entries => Amendments.IsReplayOf(command, entries),
             resident => Task.FromResult(Amendments.Decide(command, resident, Today, time.GetUtcNow()))));
     }
@@ -114,7 +114,7 @@ public sealed partial class CitizenGrain(
     {
         ArgumentNullException.ThrowIfNull(command);
         return AtCurrentNumberAsync(successor => successor.RelocateAsync(command),
-            () => ChangeAsync(command.RelocationId, "relocationId", entries => Relocations.IsReplayOf(command, entries), resident => DecideRelocationAsync(command, resident)));
+            () => ChangeAsync(command.IdempotencyKey, entries => Relocations.IsReplayOf(command, entries), resident => DecideRelocationAsync(command, resident)));
     }
 
     /// <inheritdoc />
@@ -126,17 +126,17 @@ public sealed partial class CitizenGrain(
     {
         ArgumentNullException.ThrowIfNull(command);
         return AtCurrentNumberAsync(successor => successor.CheckRelocationAsync(command), async () =>
-            (await DecideAsync(command.RelocationId, "relocationId", entries => Relocations.IsReplayOf(command, entries), resident => DecideRelocationAsync(command, resident))).Answer,
+            (await DecideAsync(command.IdempotencyKey, entries => Relocations.IsReplayOf(command, entries), resident => DecideRelocationAsync(command, resident))).Answer,
             finishOwed: false);
     }
 
     /// <inheritdoc />
-    public Task<ChangeOutcome> UndoRelocationAsync(string relocationId, string undoId, Actor actor)
+    public Task<ChangeOutcome> UndoRelocationAsync(string relocationKey, string idempotencyKey, Actor actor)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        // Any change stored under the undo's id is the undo: only the household grain undoes, under ids it derives.
-        return AtCurrentNumberAsync(successor => successor.UndoRelocationAsync(relocationId, undoId, actor), () => ChangeAsync(undoId, "undoId", static _ => true,
-            resident => Task.FromResult(Relocations.DecideUndo(resident, State.History, relocationId, undoId, actor, time.GetUtcNow()))));
+        // Any change stored under the undo's key is the undo: only the household grain undoes, under keys it derives.
+        return AtCurrentNumberAsync(successor => successor.UndoRelocationAsync(relocationKey, idempotencyKey, actor), () => ChangeAsync(idempotencyKey, static _ => true,
+            resident => Task.FromResult(Relocations.DecideUndo(resident, State.History, relocationKey, idempotencyKey, actor, time.GetUtcNow()))));
     }
 
     /// <inheritdoc />
@@ -152,7 +152,7 @@ public sealed partial class CitizenGrain(
     public Task<ChangeOutcome> RegisterTemporaryResidenceAsync(RegisterTemporaryResidence command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return AtCurrentNumberAsync(successor => successor.RegisterTemporaryResidenceAsync(command), () => ChangeAsync(command.OperationId, "operationId",
+        return AtCurrentNumberAsync(successor => successor.RegisterTemporaryResidenceAsync(command), () => ChangeAsync(command.IdempotencyKey,
             entries => TemporaryResidences.IsReplayOf(command, entries),
             async resident => TemporaryResidences.Decide(command, resident, await DestinationErrorAsync(command.Address), Today, time.GetUtcNow())));
     }
@@ -161,7 +161,7 @@ public sealed partial class CitizenGrain(
     public Task<ChangeOutcome> DeclareTemporaryAbsenceAsync(DeclareTemporaryAbsence command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return AtCurrentNumberAsync(successor => successor.DeclareTemporaryAbsenceAsync(command), () => ChangeAsync(command.OperationId, "operationId",
+        return AtCurrentNumberAsync(successor => successor.DeclareTemporaryAbsenceAsync(command), () => ChangeAsync(command.IdempotencyKey,
             entries => TemporaryResidences.IsReplayOf(command, entries),
             resident => Task.FromResult(TemporaryResidences.Decide(command, resident, Today, time.GetUtcNow()))));
     }
@@ -189,9 +189,9 @@ public sealed partial class CitizenGrain(
 
     /// <summary>The pipeline of every change: replay or decide, then store the decision with what it owes and run that.</summary>
     private async Task<ChangeOutcome> ChangeAsync(
-        string key, string keyField, Func<IEnumerable<ResidentChange>, bool> isReplay, Func<ResidentRecord, Task<Decision>> decide)
+        string idempotencyKey, Func<IEnumerable<ResidentChange>, bool> isReplay, Func<ResidentRecord, Task<Decision>> decide)
     {
-        var (answer, accepted) = await DecideAsync(key, keyField, isReplay, decide);
+        var (answer, accepted) = await DecideAsync(idempotencyKey, isReplay, decide);
         if (answer is not null)
         {
             return answer;
@@ -209,26 +209,26 @@ public sealed partial class CitizenGrain(
     // The answer without storing anything: not found, a replay of the change stored under the key, a refusal, or the
     // acceptance to store.
     private async Task<(ChangeOutcome? Answer, Acceptance? Accepted)> DecideAsync(
-        string key, string keyField, Func<IEnumerable<ResidentChange>, bool> isReplay, Func<ResidentRecord, Task<Decision>> decide)
+        string idempotencyKey, Func<IEnumerable<ResidentChange>, bool> isReplay, Func<ResidentRecord, Task<Decision>> decide)
     {
         if (State.Resident is not { } resident)
         {
-            return (new ChangeRefused(RefusalKind.NotFound, "No person holds this personal ID number.",
-                [new FieldError("personalIdNumber", $"{Number} is not in the registry.")]), null);
+            return (new ChangeRefused(new Refusal(RefusalKind.NotFound, "No person holds this personal ID number.",
+                [new FieldError("personalIdNumber", $"{Number} is not in the registry.")])), null);
         }
 
-        var done = State.History.Where(entry => entry.OperationId == key && entry.Kind != ResidentChangeKind.NumberChange).ToArray();
+        var done = State.History.Where(entry => entry.OperationId == idempotencyKey && entry.Kind != ResidentChangeKind.NumberChange).ToArray();
         if (done.Length > 0)
         {
             return (isReplay(done)
                 ? new Changed(resident, Replayed: true) { Version = State.Version }
-                : new ChangeRefused(RefusalKind.Conflict, "This id was already used for a different change; nothing was changed.",
-                    [new FieldError(keyField, $"'{key}' belongs to an earlier change with other content. Use a new id for a new change.")]), null);
+                : new ChangeRefused(new Refusal(RefusalKind.Conflict, "This idempotency key was already used for a different change; nothing was changed.",
+                    [new FieldError("idempotencyKey", $"'{idempotencyKey}' belongs to an earlier change with other content. Use a new key for a new change.")])), null);
         }
 
         return await decide(resident) switch
         {
-            Refusal refusal => (refusal.Outcome, null),
+            Refused refused => (new ChangeRefused(refused.Refusal), null),
             var decision => (null, (Acceptance)decision),
         };
     }
@@ -248,7 +248,7 @@ public sealed partial class CitizenGrain(
     private async Task<Decision> DecideAmendmentAsync(AmendResident command, ResidentRecord resident)
     {
         var decision = Amendments.Decide(command, resident, Today, time.GetUtcNow());
-        return decision is Acceptance accepted && await MissingLinksAsync(accepted.NewLinks) is { } missing ? new Refusal(missing) : decision;
+        return decision is Acceptance accepted && await MissingLinksAsync(accepted.NewLinks) is { } missing ? new Refused(missing) : decision;
     }
 
     private async Task<Decision> DecideRelocationAsync(Relocate command, ResidentRecord resident) =>
@@ -260,9 +260,9 @@ public sealed partial class CitizenGrain(
             ? await GrainFactory.Province(address.ProvinceCode).CheckDestinationAsync(address.CommuneCode ?? "")
             : null;
 
-    private async Task<ChangeRefused?> MissingLinksAsync(IEnumerable<(string Field, PersonalIdNumber Number)> links) =>
+    private async Task<Refusal?> MissingLinksAsync(IEnumerable<(string Field, PersonalIdNumber Number)> links) =>
         await LinkedPeople.CheckAsync(directory, links) is { Length: > 0 } errors
-            ? new ChangeRefused(RefusalKind.Invalid, "A linked person is not in the registry; nothing was changed.", errors)
+            ? new Refusal(RefusalKind.Invalid, "A linked person is not in the registry; nothing was changed.", errors)
             : null;
 
     private void EnsureAddressedTo(ResidentRecord record)

@@ -1,6 +1,6 @@
+using Registry.Contracts;
 using Registry.Domain.Residents;
 using Registry.Contracts.Identity;
-using Registry.Contracts.Residents;
 using Registry.Database.Residents;
 
 namespace Registry.Grains.Residents;

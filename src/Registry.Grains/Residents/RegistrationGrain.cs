@@ -40,7 +40,7 @@ public sealed class RegistrationGrain(
         var (request, errors) = RegistrationRules.Check(command, VietnamCalendar.Today(time));
         if (request is null)
         {
-            return new Rejected(errors);
+            return new RegistrationRefused(Refusal.Invalid(errors));
         }
 
         if (RegistryGrains.RegistrationKey(request.IdempotencyKey) != this.GetPrimaryKeyString())
@@ -50,13 +50,14 @@ public sealed class RegistrationGrain(
 
         if (RegistrationRules.CheckRegistrar(request.Actor!, request.BirthRegistrationProvince) is { } forbidden)
         {
-            return new RegistrationForbidden(forbidden);
+            return new RegistrationRefused(new Refusal(RefusalKind.Forbidden, "You may not register this person; nothing was changed.", [new FieldError("actor", forbidden)]));
         }
 
         var replayed = state.State.Request is not null;
         if (replayed && state.State.Request != request)
         {
-            return new IdempotencyKeyReused(request.IdempotencyKey);
+            return new RegistrationRefused(new Refusal(RefusalKind.Conflict, "This idempotency key was already used for a different request; nothing was changed.",
+                [new FieldError("idempotencyKey", $"Key '{request.IdempotencyKey}' belongs to an earlier registration with other details. Use a new key for a new request.")]));
         }
 
         if (state.State.Resident is null)
@@ -68,7 +69,7 @@ public sealed class RegistrationGrain(
 
             if (request.IssuedNumber is { } issued && await GrainFactory.Citizen(issued).GetAsync() is not null)
             {
-                return new NumberTaken(issued);
+                return NumberTaken(issued);
             }
 
             // Advisory, from the read model: two identical registrations racing each other both pass; the check is
@@ -96,7 +97,7 @@ public sealed class RegistrationGrain(
             if (request.IssuedNumber is not null)
             {
                 // Taken between the check above and now; the stored intent keeps answering so for this key.
-                return new NumberTaken(resident.PersonalIdNumber);
+                return NumberTaken(resident.PersonalIdNumber);
             }
 
             // The allocated number belongs to a person imported with a number issued before the registry.
@@ -109,8 +110,12 @@ public sealed class RegistrationGrain(
         }
     }
 
-    private async Task<Rejected?> MissingLinksAsync(RegisterResident request) =>
-        await LinkedPeople.CheckAsync(directory, request.Family.Declared()) is { Length: > 0 } errors ? new Rejected(errors) : null;
+    private async Task<RegistrationRefused?> MissingLinksAsync(RegisterResident request) =>
+        await LinkedPeople.CheckAsync(directory, request.Family.Declared()) is { Length: > 0 } errors ? new RegistrationRefused(Refusal.Invalid(errors)) : null;
+
+    private static RegistrationRefused NumberTaken(PersonalIdNumber number) =>
+        new(new Refusal(RefusalKind.Conflict, "The issued number already belongs to a person in the registry; nothing was changed.",
+            [new FieldError("issuedNumber", $"The issued number {number} already belongs to a person in the registry.")]));
 
     private Task<PersonalIdNumber> AllocateAsync(RegisterResident request) =>
         GrainFactory.IdNumberAllocator(IdNumberPrefix.For(request.BirthRegistrationProvince, request.Sex, request.BirthDate)).AllocateAsync();

@@ -60,12 +60,12 @@ public sealed class ReorganisationTests(ReorganisationClusterFixture fixture) : 
             Assert.Equal((ResidentChangeKind.Reorganisation, $"reorganisation:{plan.Id}:{person.PersonalIdNumber}"), (entry.Kind, entry.OperationId));
         }
 
-        Assert.All(outcomes, outcome => Assert.True(outcome is Changed or ChangeRefused { Errors: [{ Field: "destination.provinceCode" }] }, outcome.ToString()));
+        Assert.All(outcomes, outcome => Assert.True(outcome is Changed or ChangeRefused { Refusal.Errors: [{ Field: "destination.provinceCode" }] }, outcome.ToString()));
         Assert.Equal(0, (await _client.Province("002").GetCountsAsync()).Residents);
         Assert.True((await _client.Province("008").GetCountsAsync()).Residents >= hagiang.Length - 5 + tuyenquang.Length);
         await AssertNoDriftAsync();
 
-        var refused = Assert.IsType<ChangeRefused>(await _client.Citizen(tuyenquang[0].PersonalIdNumber).RelocateAsync(Move("002", "00100")));
+        var refused = Assert.IsType<ChangeRefused>(await _client.Citizen(tuyenquang[0].PersonalIdNumber).RelocateAsync(Move("002", "00100"))).Refusal;
         Assert.Equal("destination.provinceCode", refused.Errors.Single().Field);
         Assert.Contains("008", refused.Errors.Single().Message, StringComparison.Ordinal);
         Assert.Contains(await _client.Province("008").GetCommunesAsync(), commune => commune.Code == "00100");
@@ -82,10 +82,11 @@ public sealed class ReorganisationTests(ReorganisationClusterFixture fixture) : 
         await WaitUntilCompletedAsync(plan.Id);
 
         Assert.IsType<ReorganisationStarted>(await run.StartAsync(plan, TestActors.Administrator));
-        Assert.IsType<ReorganisationConflict>(await run.StartAsync(plan with { EffectiveOn = EffectiveOn.AddDays(1) }, TestActors.Administrator));
+        Assert.Equal(RefusalKind.Conflict, Assert.IsType<ReorganisationRefused>(await run.StartAsync(plan with { EffectiveOn = EffectiveOn.AddDays(1) }, TestActors.Administrator)).Refusal.Kind);
         var again = Plan("test-again-" + Guid.NewGuid().ToString("N")[..8], "020,Lạng Sơn,province,020;006");
         var refused = Assert.IsType<ReorganisationRefused>(await _client.GetGrain<IReorganisationGrain>(again.Id).StartAsync(again, TestActors.Administrator));
-        Assert.NotEmpty(refused.Errors);
+        Assert.Equal(RefusalKind.Invalid, refused.Refusal.Kind);
+        Assert.NotEmpty(refused.Refusal.Errors);
         Assert.Null(await _client.GetGrain<IReorganisationGrain>(again.Id).GetProgressAsync());
     }
 

@@ -49,7 +49,7 @@ public sealed class PersonRecordTests(PersonRecordClusterFixture fixture) : ICla
         var command = Command("Phạm Văn Đồng", new DateOnly(1990, 1, 1), Sex.Male) with { Family = FamilyLinks.None with { Father = nobody } };
         var before = await StorageAsync();
 
-        var rejected = Assert.IsType<Rejected>(await _client.Registration(command.IdempotencyKey).RegisterAsync(command));
+        var rejected = Assert.IsType<RegistrationRefused>(await _client.Registration(command.IdempotencyKey).RegisterAsync(command)).Refusal;
 
         Assert.Equal("father", Assert.Single(rejected.Errors).Field);
         Assert.Equal(before, await StorageAsync());
@@ -88,7 +88,9 @@ public sealed class PersonRecordTests(PersonRecordClusterFixture fixture) : ICla
 
         var second = Command("Võ Thị Sáu", birthDate, Sex.Female, "079") with { IssuedNumber = issued, ConfirmedNotDuplicate = true };
         var before = await StorageAsync();
-        Assert.Equal(issued, Assert.IsType<NumberTaken>(await _client.Registration(second.IdempotencyKey).RegisterAsync(second)).PersonalIdNumber);
+        var taken = Assert.IsType<RegistrationRefused>(await _client.Registration(second.IdempotencyKey).RegisterAsync(second)).Refusal;
+        Assert.Equal((RefusalKind.Conflict, "issuedNumber"), (taken.Kind, Assert.Single(taken.Errors).Field));
+        Assert.Contains(issued.Value, taken.Errors[0].Message, StringComparison.Ordinal);
         Assert.Equal(before, await StorageAsync());
     }
 
@@ -152,7 +154,7 @@ public sealed class PersonRecordTests(PersonRecordClusterFixture fixture) : ICla
 
         var changed = Assert.IsType<Changed>(await citizen.AmendAsync(amendment));
         var replayed = Assert.IsType<Changed>(await citizen.AmendAsync(amendment));
-        var reused = Assert.IsType<ChangeRefused>(await citizen.AmendAsync(amendment with { Changes = [new FieldChange("fullName", "Đỗ Mây")] }));
+        var reused = Assert.IsType<ChangeRefused>(await citizen.AmendAsync(amendment with { Changes = [new FieldChange("fullName", "Đỗ Mây")] })).Refusal;
 
         Assert.Equal(("Đỗ Thị Mây", false, true), (changed.Resident.FullName, changed.Replayed, replayed.Replayed));
         Assert.Equal(RefusalKind.Conflict, reused.Kind);
@@ -174,10 +176,10 @@ public sealed class PersonRecordTests(PersonRecordClusterFixture fixture) : ICla
         AmendResident Amend(string reason, params FieldChange[] changes) =>
             new("amend-" + Guid.NewGuid().ToString("N"), TestActors.Officer("001"), reason, "QĐ-1", changes);
 
-        Assert.Equal(RefusalKind.Invalid, Assert.IsType<ChangeRefused>(await citizen.AmendAsync(Amend("", new FieldChange("religion", "Không")))).Kind);
-        Assert.Equal(RefusalKind.Forbidden, Assert.IsType<ChangeRefused>(await citizen.AmendAsync(Amend("Sai", new FieldChange("birthDate", "1981-10-10")))).Kind);
-        Assert.Equal("spouse", Assert.IsType<ChangeRefused>(await citizen.AmendAsync(Amend("Kết hôn", new FieldChange("spouse", nobody.Value)))).Errors.Single().Field);
-        Assert.Equal(RefusalKind.NotFound, Assert.IsType<ChangeRefused>(await _client.Citizen(nobody).AmendAsync(Amend("Sai", new FieldChange("religion", "Không")))).Kind);
+        Assert.Equal(RefusalKind.Invalid, Assert.IsType<ChangeRefused>(await citizen.AmendAsync(Amend("", new FieldChange("religion", "Không")))).Refusal.Kind);
+        Assert.Equal(RefusalKind.Forbidden, Assert.IsType<ChangeRefused>(await citizen.AmendAsync(Amend("Sai", new FieldChange("birthDate", "1981-10-10")))).Refusal.Kind);
+        Assert.Equal("spouse", Assert.IsType<ChangeRefused>(await citizen.AmendAsync(Amend("Kết hôn", new FieldChange("spouse", nobody.Value)))).Refusal.Errors.Single().Field);
+        Assert.Equal(RefusalKind.NotFound, Assert.IsType<ChangeRefused>(await _client.Citizen(nobody).AmendAsync(Amend("Sai", new FieldChange("religion", "Không")))).Refusal.Kind);
 
         Assert.Equal(before, await StorageAsync());
         Assert.Equal(person, await citizen.GetAsync());
@@ -230,11 +232,11 @@ public sealed class PersonRecordTests(PersonRecordClusterFixture fixture) : ICla
 
         Assert.False(dead.IsAlive);
         Assert.Equal(residents - 1, (await _client.Province("006").GetCountsAsync()).Residents);
-        Assert.Equal(RefusalKind.Conflict, Assert.IsType<ChangeRefused>(await citizen.RecordDeathAsync(death with { OperationId = "death-again-" + Guid.NewGuid().ToString("N") })).Kind);
+        Assert.Equal(RefusalKind.Conflict, Assert.IsType<ChangeRefused>(await citizen.RecordDeathAsync(death with { IdempotencyKey = "death-again-" + Guid.NewGuid().ToString("N") })).Refusal.Kind);
 
         var before = await StorageAsync();
         var address = Assert.IsType<ChangeRefused>(await citizen.AmendAsync(new AmendResident("amend-" + Guid.NewGuid().ToString("N"), TestActors.Officer("006"),
-            "Chuyển nhà", "XN-1", [new FieldChange("permanentAddress", "5 Lý Thái Tổ")])));
+            "Chuyển nhà", "XN-1", [new FieldChange("permanentAddress", "5 Lý Thái Tổ")]))).Refusal;
         Assert.Equal((RefusalKind.Conflict, "permanentAddress"), (address.Kind, address.Errors.Single().Field));
         Assert.Equal(before, await StorageAsync());
 

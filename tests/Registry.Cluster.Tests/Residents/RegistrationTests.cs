@@ -77,7 +77,8 @@ public sealed class RegistrationTests(RegistrationClusterFixture fixture) : ICla
 
         var outcome = await _client.Registration(command.IdempotencyKey).RegisterAsync(command with { FullName = "Lê Thị Hoa" });
 
-        Assert.Equal(new IdempotencyKeyReused(command.IdempotencyKey), outcome);
+        var reused = Assert.IsType<RegistrationRefused>(outcome).Refusal;
+        Assert.Equal((RefusalKind.Conflict, "idempotencyKey"), (reused.Kind, Assert.Single(reused.Errors).Field));
         Assert.Equal(before, await ResidentsAsync("048"));
         Assert.Equal(rows, await StoredStatesAsync());
     }
@@ -115,7 +116,7 @@ public sealed class RegistrationTests(RegistrationClusterFixture fixture) : ICla
 
         var outcome = await _client.Registration(command.IdempotencyKey).RegisterAsync(command);
 
-        var rejected = Assert.IsType<Rejected>(outcome);
+        var rejected = Assert.IsType<RegistrationRefused>(outcome).Refusal;
         Assert.Contains(rejected.Errors, error => error.Field == field);
         Assert.Equal(rows, await StoredStatesAsync());
         Assert.Equal(ledger, await LedgerRowsAsync());
@@ -128,7 +129,7 @@ public sealed class RegistrationTests(RegistrationClusterFixture fixture) : ICla
         var tooLong = NewCommand("001") with { FullName = new string('ă', 201) };
         var longest = NewCommand("001") with { FullName = new string('ă', 200) };
 
-        Assert.IsType<Rejected>(await _client.Registration(tooLong.IdempotencyKey).RegisterAsync(tooLong));
+        Assert.Equal(RefusalKind.Invalid, Assert.IsType<RegistrationRefused>(await _client.Registration(tooLong.IdempotencyKey).RegisterAsync(tooLong)).Refusal.Kind);
         Assert.IsType<Registered>(await _client.Registration(longest.IdempotencyKey).RegisterAsync(longest));
     }
 

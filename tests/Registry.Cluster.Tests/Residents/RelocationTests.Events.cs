@@ -36,7 +36,7 @@ public sealed partial class RelocationTests
             string[] expected =
             [
                 $"registration:{newborn.PersonalIdNumber}",
-                $"relocation:{mover.PersonalIdNumber}:{move.RelocationId}",
+                $"relocation:{mover.PersonalIdNumber}:{move.IdempotencyKey}",
                 $"death:{mover.PersonalIdNumber}",
             ];
 

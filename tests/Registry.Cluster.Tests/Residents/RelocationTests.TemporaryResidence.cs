@@ -57,7 +57,7 @@ public sealed partial class RelocationTests
 
         Assert.All(refused, expected =>
         {
-            var refusal = Assert.IsType<ChangeRefused>(expected.Outcome);
+            var refusal = Assert.IsType<ChangeRefused>(expected.Outcome).Refusal;
             Assert.Equal((expected.Kind, expected.Field), (refusal.Kind, refusal.Errors.Single().Field));
         });
         Assert.Equal(storage, await StorageAsync());

@@ -83,10 +83,10 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
         var storage = await StorageAsync();
 
         var again = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => citizen.RelocateAsync(move)));
-        var reused = Assert.IsType<ChangeRefused>(await citizen.RelocateAsync(move with { Destination = move.Destination with { Address = "10 Bạch Đằng" } }));
+        var reused = Assert.IsType<ChangeRefused>(await citizen.RelocateAsync(move with { Destination = move.Destination with { Address = "10 Bạch Đằng" } })).Refusal;
 
         Assert.All(again, outcome => Assert.True(Assert.IsType<Changed>(outcome).Replayed));
-        Assert.Equal((RefusalKind.Conflict, "relocationId"), (reused.Kind, reused.Errors.Single().Field));
+        Assert.Equal((RefusalKind.Conflict, "idempotencyKey"), (reused.Kind, reused.Errors.Single().Field));
         Assert.Equal(counts, await CountsAsync("048"));
         Assert.Equal(storage, await StorageAsync());
     }
@@ -104,7 +104,7 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
             citizen.RelocateAsync(Move("048", "20194", "2 Trần Phú") with { ExpectedVersion = version }));
 
         var winner = Assert.Single(outcomes.OfType<Changed>());
-        var loser = Assert.IsType<ChangeRefused>(Assert.Single(outcomes, outcome => outcome is ChangeRefused));
+        var loser = Assert.IsType<ChangeRefused>(Assert.Single(outcomes, outcome => outcome is ChangeRefused)).Refusal;
         Assert.Equal((RefusalKind.Conflict, "expectedVersion"), (loser.Kind, loser.Errors.Single().Field));
         Assert.Equal(winner.Resident, await citizen.GetAsync());
         Assert.Single(await citizen.GetHistoryAsync(), entry => entry.Kind == ResidentChangeKind.Relocation);
@@ -132,7 +132,7 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
             (await citizen.RelocateAsync(Move("079", "26734", "  ")), RefusalKind.Invalid, "destination.address"),
             (await citizen.RelocateAsync(Move("079", "26734", "1 Phố\u200B Huế")), RefusalKind.Invalid, "destination.address"),
             (await citizen.RelocateAsync(Move("079", "26734", "1 Lê Lợi") with { MovedOn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(3) }), RefusalKind.Invalid, "movedOn"),
-            (await citizen.RelocateAsync(Move("079", "26734", "1 Lê Lợi") with { RelocationId = "" }), RefusalKind.Invalid, "relocationId"),
+            (await citizen.RelocateAsync(Move("079", "26734", "1 Lê Lợi") with { IdempotencyKey = "" }), RefusalKind.Invalid, "idempotencyKey"),
             (await citizen.RelocateAsync(Move("079", "26734", "1 Lê Lợi") with { ExpectedVersion = 1 }), RefusalKind.Conflict, "expectedVersion"),
             (await citizen.RelocateAsync(Move("079", "26734", "1 Lê Lợi") with { Actor = TestActors.Officer("001") }), RefusalKind.Forbidden, "actor"),
             (await _client.Citizen(dead.PersonalIdNumber).RelocateAsync(Move("079", "26734", "1 Lê Lợi")), RefusalKind.Conflict, "destination"),
@@ -141,7 +141,7 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
 
         Assert.All(refused, expected =>
         {
-            var refusal = Assert.IsType<ChangeRefused>(expected.Outcome);
+            var refusal = Assert.IsType<ChangeRefused>(expected.Outcome).Refusal;
             Assert.Equal((expected.Kind, expected.Field), (refusal.Kind, refusal.Errors.Single().Field));
             Assert.False(string.IsNullOrWhiteSpace(refusal.Errors.Single().Message));
         });
@@ -285,14 +285,14 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
         var (hanoi, hcmc) = (await CountsAsync("001"), await CountsAsync("079"));
         var command = Household([.. members.Select(member => member.PersonalIdNumber)], "079", "26734");
 
-        var moved = Assert.IsType<HouseholdMoved>(await _client.HouseholdRelocation(command.HouseholdRelocationId).RelocateAsync(command));
+        var moved = Assert.IsType<HouseholdMoved>(await _client.HouseholdRelocation(command.IdempotencyKey).RelocateAsync(command));
         var storage = await StorageAsync();
-        var again = Assert.IsType<HouseholdMoved>(await _client.HouseholdRelocation(command.HouseholdRelocationId).RelocateAsync(command));
-        var reused = Assert.IsType<HouseholdInvalid>(await _client.HouseholdRelocation(command.HouseholdRelocationId).RelocateAsync(command with { Members = command.Members[..2] }));
+        var again = Assert.IsType<HouseholdMoved>(await _client.HouseholdRelocation(command.IdempotencyKey).RelocateAsync(command));
+        var reused = Assert.IsType<HouseholdRefused>(await _client.HouseholdRelocation(command.IdempotencyKey).RelocateAsync(command with { Members = command.Members[..2] })).Refusal;
 
         Assert.All(moved.Members, member => Assert.Equal("079", member.Resident.PermanentResidenceProvince));
         Assert.True(again.Replayed);
-        Assert.Equal((RefusalKind.Conflict, "householdRelocationId"), (reused.Kind, reused.Errors.Single().Field));
+        Assert.Equal((RefusalKind.Conflict, "idempotencyKey"), (reused.Kind, reused.Errors.Single().Field));
         Assert.Equal(storage, await StorageAsync());
         Assert.Equal((hanoi.Residents - 3, hcmc.Residents + 3), ((await CountsAsync("001")).Residents, (await CountsAsync("079")).Residents));
         Assert.Equal(0, await RemindersOfAsync(command));
@@ -308,7 +308,7 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
         var command = Household([.. members.Select(member => member.PersonalIdNumber)], "048", "20194");
         var storage = await StorageAsync();
 
-        var refused = Assert.IsType<HouseholdRefused>(await _client.HouseholdRelocation(command.HouseholdRelocationId).RelocateAsync(command));
+        var refused = Assert.IsType<HouseholdRefused>(await _client.HouseholdRelocation(command.IdempotencyKey).RelocateAsync(command));
 
         Assert.Equal([false, true, false], refused.Members.Select(member => member.Refusal is not null));
         Assert.Equal(RefusalKind.Conflict, refused.Members[1].Refusal!.Kind);
@@ -327,7 +327,7 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
         var members = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => RegisterAsync("001")));
         var (hanoi, hcmc) = (await CountsAsync("001"), await CountsAsync("079"));
         var command = Household([.. members.Select(member => member.PersonalIdNumber)], "079", "26734");
-        var household = _client.HouseholdRelocation(command.HouseholdRelocationId);
+        var household = _client.HouseholdRelocation(command.IdempotencyKey);
 
         await FailingStateWriteOfAsync(members[2].PersonalIdNumber, () => household.RelocateAsync(command));
 
@@ -356,8 +356,8 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
         var move = Move("048", "20194", "4 Lê Duẩn");
         Assert.IsType<Changed>(await citizen.RelocateAsync(move));
 
-        var undone = Assert.IsType<Changed>(await citizen.UndoRelocationAsync(move.RelocationId, move.RelocationId + ":undo", TestActors.Administrator));
-        var again = Assert.IsType<Changed>(await citizen.UndoRelocationAsync(move.RelocationId, move.RelocationId + ":undo", TestActors.Administrator));
+        var undone = Assert.IsType<Changed>(await citizen.UndoRelocationAsync(move.IdempotencyKey, move.IdempotencyKey + ":undo", TestActors.Administrator));
+        var again = Assert.IsType<Changed>(await citizen.UndoRelocationAsync(move.IdempotencyKey, move.IdempotencyKey + ":undo", TestActors.Administrator));
 
         Assert.Equal((person.PermanentResidenceProvince, person.PermanentResidenceCommune, person.PermanentAddress),
             (undone.Resident.PermanentResidenceProvince, undone.Resident.PermanentResidenceCommune, undone.Resident.PermanentAddress));
@@ -367,7 +367,7 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
         var later = Move("079", "26734", "8 Pasteur");
         Assert.IsType<Changed>(await citizen.RelocateAsync(later));
         Assert.IsType<Changed>(await citizen.RelocateAsync(Move("048", "20194", "5 Lê Duẩn")));
-        Assert.Equal(RefusalKind.Conflict, Assert.IsType<ChangeRefused>(await citizen.UndoRelocationAsync(later.RelocationId, later.RelocationId + ":undo", TestActors.Administrator)).Kind);
+        Assert.Equal(RefusalKind.Conflict, Assert.IsType<ChangeRefused>(await citizen.UndoRelocationAsync(later.IdempotencyKey, later.IdempotencyKey + ":undo", TestActors.Administrator)).Refusal.Kind);
         await AssertNoDriftAsync();
     }
 
@@ -385,7 +385,7 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
     // A household move's reminder lives only while its outcome is not stored.
     private Task<long> RemindersOfAsync(RelocateHousehold command) =>
         TestDatabase.ScalarAsync<long>(fixture.ConnectionString,
-            "SELECT count(*) FROM orleansreminderstable WHERE grainid LIKE '%/household:' || $1", command.HouseholdRelocationId);
+            "SELECT count(*) FROM orleansreminderstable WHERE grainid LIKE '%/household:' || $1", command.IdempotencyKey);
 
     // Runs the call while the person's stored state is locked, and breaks the connection of the state write that waits
     // on the lock: the write fails the way a lost connection makes it fail, and the call with it.

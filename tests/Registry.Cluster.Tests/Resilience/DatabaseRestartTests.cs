@@ -54,7 +54,7 @@ public sealed class DatabaseRestartTests(ITestOutputHelper output)
                     {
                         if (await grains.Citizen(person).RelocateAsync(move) is Changed)
                         {
-                            mine.Add((person, move.RelocationId, province));
+                            mine.Add((person, move.IdempotencyKey, province));
                         }
 
                         break;

@@ -79,7 +79,7 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output)
                             var outcome = await grains.Citizen(person.PersonalIdNumber).RelocateAsync(move);
                             if (outcome is Changed)
                             {
-                                acknowledged[move.RelocationId] = person.PersonalIdNumber.Value;
+                                acknowledged[move.IdempotencyKey] = person.PersonalIdNumber.Value;
                                 lastProvince[person.PersonalIdNumber] = province;
                             }
 

@@ -1,3 +1,4 @@
+using Registry.Contracts;
 using Registry.Contracts.Access;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
@@ -220,11 +221,14 @@ public sealed class BatchRowParserTests
             """{"candidates":[{"personalIdNumber":"079190123456","fullName":"Nguyễn Thị Ánh","birthDate":"1990-05-17","sex":"female","birthRegistrationProvince":"079","permanentResidenceProvince":"079"}]}"""),
             Map(BatchRowOutcomes.From(new DuplicateCandidatesFound([candidate]))));
         Assert.Equal((BatchRowStatus.Rejected, """{"errors":[{"field":"issuedNumber","message":"The issued number 079190123456 already belongs to a person in the registry."}]}"""),
-            Map(BatchRowOutcomes.From(new NumberTaken(number))));
-        Assert.Equal(BatchRowStatus.Rejected, BatchRowOutcomes.From(new RegistrationForbidden("not your province")).Status);
+            Map(BatchRowOutcomes.From(new RegistrationRefused(new Refusal(RefusalKind.Conflict, "Taken.",
+                [new FieldError("issuedNumber", "The issued number 079190123456 already belongs to a person in the registry.")])))));
+        Assert.Equal((BatchRowStatus.Rejected, """{"errors":[{"field":"row","message":"Key 'k' belongs to an earlier registration."}]}"""),
+            Map(BatchRowOutcomes.From(new RegistrationRefused(new Refusal(RefusalKind.Conflict, "Reused.", [new FieldError("idempotencyKey", "Key 'k' belongs to an earlier registration.")])))));
+        Assert.Equal(BatchRowStatus.Rejected, BatchRowOutcomes.From(new RegistrationRefused(new Refusal(RefusalKind.Forbidden, "No.", [new FieldError("actor", "not your province")]))).Status);
         Assert.Equal((BatchRowStatus.Applied, """{"personalIdNumber":"079190123456"}"""), Map(BatchRowOutcomes.From(new Changed(resident, Replayed: false))));
         Assert.Equal((BatchRowStatus.Rejected, """{"errors":[{"field":"personalIdNumber","message":"nobody"}]}"""),
-            Map(BatchRowOutcomes.From(new ChangeRefused(RefusalKind.NotFound, "Not found", [new FieldError("personalIdNumber", "nobody")]))));
+            Map(BatchRowOutcomes.From(new ChangeRefused(new Refusal(RefusalKind.NotFound, "Not found", [new FieldError("personalIdNumber", "nobody")])))));
         Assert.Equal((BatchRowStatus.Rejected, """{"errors":[{"field":"row","message":"same as row 3"}],"sameAsRow":3}"""), Map(BatchRowOutcomes.SameAs(3)));
     }
 

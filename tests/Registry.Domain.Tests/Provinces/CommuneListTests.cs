@@ -1,4 +1,4 @@
-using Registry.Contracts.Residents;
+using Registry.Contracts;
 using Registry.Domain.Provinces;
 
 namespace Registry.Domain.Tests.Provinces;

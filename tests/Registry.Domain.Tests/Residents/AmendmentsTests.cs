@@ -1,4 +1,5 @@
 using System.Text;
+using Registry.Contracts;
 using Registry.Contracts.Access;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
@@ -63,7 +64,7 @@ public sealed class AmendmentsTests
     {
         var command = new AmendResident("amend-1", Officer, reason!, document!, [new FieldChange("ethnicity", "Kinh")]);
 
-        var refusal = Assert.IsType<Refusal>(Amendments.Decide(command, Anh, Today, Now)).Outcome;
+        var refusal = Assert.IsType<Refused>(Amendments.Decide(command, Anh, Today, Now)).Refusal;
 
         Assert.Equal(RefusalKind.Invalid, refusal.Kind);
         Assert.Equal([field], refusal.Errors.Select(error => error.Field));
@@ -84,7 +85,7 @@ public sealed class AmendmentsTests
     [InlineData("fullName", "Nguyễn Thị Ánh", "fullName")]
     public void Unacceptable_values_are_refused_naming_the_field(string field, string? value, string refused)
     {
-        var refusal = Assert.IsType<Refusal>(Amendments.Decide(Amend(Admin, new FieldChange(field, value)), Anh, Today, Now)).Outcome;
+        var refusal = Assert.IsType<Refused>(Amendments.Decide(Amend(Admin, new FieldChange(field, value)), Anh, Today, Now)).Refusal;
 
         Assert.Equal(RefusalKind.Invalid, refusal.Kind);
         Assert.Contains(refused, refusal.Errors.Select(error => error.Field));
@@ -94,8 +95,8 @@ public sealed class AmendmentsTests
     [Fact]
     public void Each_field_once_and_at_least_one()
     {
-        Assert.IsType<Refusal>(Amendments.Decide(Amend(Admin, new FieldChange("ethnicity", "Kinh"), new FieldChange("ethnicity", "Tày")), Anh, Today, Now));
-        Assert.Equal("changes", Assert.IsType<Refusal>(Amendments.Decide(Amend(Admin), Anh, Today, Now)).Outcome.Errors.Single().Field);
+        Assert.IsType<Refused>(Amendments.Decide(Amend(Admin, new FieldChange("ethnicity", "Kinh"), new FieldChange("ethnicity", "Tày")), Anh, Today, Now));
+        Assert.Equal("changes", Assert.IsType<Refused>(Amendments.Decide(Amend(Admin), Anh, Today, Now)).Refusal.Errors.Single().Field);
     }
 
     /// <summary>Birth date and sex are corrected by a central administrator only.</summary>
@@ -104,7 +105,7 @@ public sealed class AmendmentsTests
     [InlineData("sex", "male")]
     public void Birth_date_and_sex_are_for_central_administrators(string field, string value)
     {
-        var refusal = Assert.IsType<Refusal>(Amendments.Decide(Amend(Officer, new FieldChange(field, value)), Anh, Today, Now)).Outcome;
+        var refusal = Assert.IsType<Refused>(Amendments.Decide(Amend(Officer, new FieldChange(field, value)), Anh, Today, Now)).Refusal;
 
         Assert.Equal(RefusalKind.Forbidden, refusal.Kind);
         Assert.IsType<Acceptance>(Amendments.Decide(Amend(Admin, new FieldChange(field, value)), Anh, Today, Now));
@@ -126,15 +127,15 @@ public sealed class AmendmentsTests
         var elsewhere = new Actor("officer-2", ActorRole.ProvincialOfficer, "079");
         var ministry = new Actor("moh", ActorRole.MinistryPartner, null);
 
-        Assert.Equal(RefusalKind.Forbidden, Assert.IsType<Refusal>(Amendments.Decide(Amend(elsewhere, new FieldChange("ethnicity", "Kinh")), Anh, Today, Now)).Outcome.Kind);
-        Assert.Equal(RefusalKind.Forbidden, Assert.IsType<Refusal>(Amendments.Decide(Amend(ministry, new FieldChange("ethnicity", "Kinh")), Anh, Today, Now)).Outcome.Kind);
+        Assert.Equal(RefusalKind.Forbidden, Assert.IsType<Refused>(Amendments.Decide(Amend(elsewhere, new FieldChange("ethnicity", "Kinh")), Anh, Today, Now)).Refusal.Kind);
+        Assert.Equal(RefusalKind.Forbidden, Assert.IsType<Refused>(Amendments.Decide(Amend(ministry, new FieldChange("ethnicity", "Kinh")), Anh, Today, Now)).Refusal.Kind);
     }
 
     /// <summary>After death the address (and other living circumstances) are closed; recorded facts can still be corrected.</summary>
     [Fact]
     public void A_dead_persons_address_is_closed_but_facts_can_be_corrected()
     {
-        var refusal = Assert.IsType<Refusal>(Amendments.Decide(Amend(Officer, new FieldChange("permanentAddress", "5 Lý Thái Tổ")), DeadAnh, Today, Now)).Outcome;
+        var refusal = Assert.IsType<Refused>(Amendments.Decide(Amend(Officer, new FieldChange("permanentAddress", "5 Lý Thái Tổ")), DeadAnh, Today, Now)).Refusal;
 
         Assert.Equal(RefusalKind.Conflict, refusal.Kind);
         Assert.Equal("permanentAddress", refusal.Errors.Single().Field);
@@ -146,7 +147,7 @@ public sealed class AmendmentsTests
     /// <summary>The death's own fields exist only once a death is recorded.</summary>
     [Fact]
     public void A_living_persons_death_cannot_be_amended() =>
-        Assert.Equal(RefusalKind.Conflict, Assert.IsType<Refusal>(Amendments.Decide(Amend(Officer, new FieldChange("deathDate", "2026-01-03")), Anh, Today, Now)).Outcome.Kind);
+        Assert.Equal(RefusalKind.Conflict, Assert.IsType<Refused>(Amendments.Decide(Amend(Officer, new FieldChange("deathDate", "2026-01-03")), Anh, Today, Now)).Refusal.Kind);
 
     /// <summary>Confirmed citizenship keeps the identity certificate in the record and the number.</summary>
     [Fact]
@@ -158,7 +159,7 @@ public sealed class AmendmentsTests
         var accepted = Assert.IsType<Acceptance>(Amendments.Decide(Amend(Officer, new FieldChange("nationality", "vietnamese")), undetermined, Today, Now));
 
         Assert.Equal((NationalityStatus.Vietnamese, certificate, false), (accepted.Updated.Nationality, accepted.Updated.IdentityCertificate, accepted.NeedsNewNumber));
-        Assert.IsType<Refusal>(Amendments.Decide(Amend(Officer, new FieldChange("nationality", "undeterminedVietnameseOrigin")), Anh, Today, Now));
+        Assert.IsType<Refused>(Amendments.Decide(Amend(Officer, new FieldChange("nationality", "undeterminedVietnameseOrigin")), Anh, Today, Now));
     }
 
     /// <summary>Links are set by number and returned for the grain to check that the people exist; clearing needs no check.</summary>
@@ -179,10 +180,10 @@ public sealed class AmendmentsTests
     {
         RecordDeath Death(DateOnly date, string place = "Hà Nội", string document = "KT-9") => new("death-1", Officer, date, place, document);
 
-        Assert.Equal("date", Assert.IsType<Refusal>(Amendments.Decide(Death(Today.AddDays(1)), Anh, Today, Now)).Outcome.Errors.Single().Field);
-        Assert.Equal("date", Assert.IsType<Refusal>(Amendments.Decide(Death(new DateOnly(1990, 5, 16)), Anh, Today, Now)).Outcome.Errors.Single().Field);
-        Assert.Equal("place", Assert.IsType<Refusal>(Amendments.Decide(Death(Today, " "), Anh, Today, Now)).Outcome.Errors.Single().Field);
-        Assert.Equal(RefusalKind.Conflict, Assert.IsType<Refusal>(Amendments.Decide(Death(Today), DeadAnh, Today, Now)).Outcome.Kind);
+        Assert.Equal("date", Assert.IsType<Refused>(Amendments.Decide(Death(Today.AddDays(1)), Anh, Today, Now)).Refusal.Errors.Single().Field);
+        Assert.Equal("date", Assert.IsType<Refused>(Amendments.Decide(Death(new DateOnly(1990, 5, 16)), Anh, Today, Now)).Refusal.Errors.Single().Field);
+        Assert.Equal("place", Assert.IsType<Refused>(Amendments.Decide(Death(Today, " "), Anh, Today, Now)).Refusal.Errors.Single().Field);
+        Assert.Equal(RefusalKind.Conflict, Assert.IsType<Refused>(Amendments.Decide(Death(Today), DeadAnh, Today, Now)).Refusal.Kind);
 
         var accepted = Assert.IsType<Acceptance>(Amendments.Decide(Death(Today), Anh, Today, Now));
         Assert.Equal(new DeathRecord(Today, "Hà Nội", "KT-9"), accepted.Updated.Death);

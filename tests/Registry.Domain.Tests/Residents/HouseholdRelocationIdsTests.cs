@@ -26,9 +26,9 @@ public sealed class HouseholdRelocationIdsTests
 
         var household = Household(key);
 
-        foreach (var id in new[] { Households.RelocationIdOf(household, Member), Households.UndoIdOf(household, Member) })
+        foreach (var id in new[] { Households.MemberKeyOf(household, Member), Households.MemberUndoKeyOf(household, Member) })
         {
-            Assert.InRange(id.Length, 1, Households.MaxDerivedIdLength);
+            Assert.InRange(id.Length, 1, Households.MaxMemberKeyLength);
             Assert.Null(RegistrationRules.CheckIdempotencyKey(id));
         }
     }
@@ -36,7 +36,7 @@ public sealed class HouseholdRelocationIdsTests
     /// <summary>The bound itself is within the limit every relocation id is checked against.</summary>
     [Fact]
     public void The_bound_is_within_the_idempotency_key_limit() =>
-        Assert.True(Households.MaxDerivedIdLength <= RegistrationRules.MaxIdempotencyKeyLength);
+        Assert.True(Households.MaxMemberKeyLength <= RegistrationRules.MaxIdempotencyKeyLength);
 
     /// <summary>The same key derives the same id (a repeat replays the member's move); keys differing only in their last character derive different ids.</summary>
     [Fact]
@@ -44,9 +44,9 @@ public sealed class HouseholdRelocationIdsTests
     {
         var prefix = new string('p', RegistrationRules.MaxIdempotencyKeyLength - 1);
 
-        Assert.Equal(Households.RelocationIdOf(Household(prefix + "1"), Member), Households.RelocationIdOf(Household(prefix + "1"), Member));
-        Assert.NotEqual(Households.RelocationIdOf(Household(prefix + "1"), Member), Households.RelocationIdOf(Household(prefix + "2"), Member));
-        Assert.NotEqual(Households.RelocationIdOf(Household(prefix + "1"), Member), Households.UndoIdOf(Household(prefix + "1"), Member));
+        Assert.Equal(Households.MemberKeyOf(Household(prefix + "1"), Member), Households.MemberKeyOf(Household(prefix + "1"), Member));
+        Assert.NotEqual(Households.MemberKeyOf(Household(prefix + "1"), Member), Households.MemberKeyOf(Household(prefix + "2"), Member));
+        Assert.NotEqual(Households.MemberKeyOf(Household(prefix + "1"), Member), Households.MemberUndoKeyOf(Household(prefix + "1"), Member));
     }
 
     private static RelocateHousehold Household(string key) =>

@@ -1,3 +1,4 @@
+using Registry.Contracts;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
 using Registry.Domain.Residents;
@@ -16,7 +17,7 @@ public sealed class HouseholdsTests
     /// <summary>A request with one to 30 distinct members and a good key passes; each bad one is refused naming its field.</summary>
     [Theory]
     [InlineData(null, 2)]
-    [InlineData("householdRelocationId", 2)]
+    [InlineData("idempotencyKey", 2)]
     [InlineData("members", 0)]
     [InlineData("members", 31)]
     [InlineData("members", -1)]
@@ -28,15 +29,15 @@ public sealed class HouseholdsTests
             _ => [.. Enumerable.Range(0, memberCount).Select(i => PersonalIdNumber.Create(Anh.PersonalIdNumber.Prefix, i))],
         };
         var command = Household(members);
-        if (field == "householdRelocationId")
+        if (field == "idempotencyKey")
         {
-            command = command with { HouseholdRelocationId = "" };
+            command = command with { IdempotencyKey = "" };
         }
 
         var invalid = Households.Check(command);
 
-        Assert.Equal(field, invalid?.Errors.Single().Field);
-        Assert.True(invalid is null || invalid.Kind == RefusalKind.Invalid);
+        Assert.Equal(field, invalid?.Refusal.Errors.Single().Field);
+        Assert.True(invalid is null || (invalid.Refusal.Kind == RefusalKind.Invalid && invalid.Members.Length == 0));
     }
 
     /// <summary>Each member moves under their own id derived from the request's key, to the one destination.</summary>
@@ -47,10 +48,10 @@ public sealed class HouseholdsTests
 
         var move = Households.MoveOf(command, Binh);
 
-        Assert.Equal(new Relocate(Households.RelocationIdOf(command, Binh), SaigonOfficer, Saigon, Today, null), move);
-        Assert.StartsWith("household:", move.RelocationId, StringComparison.Ordinal);
-        Assert.EndsWith($":{Binh}", move.RelocationId, StringComparison.Ordinal);
-        Assert.Equal(move.RelocationId + ":undo", Households.UndoIdOf(command, Binh));
+        Assert.Equal(new Relocate(Households.MemberKeyOf(command, Binh), SaigonOfficer, Saigon, Today, null), move);
+        Assert.StartsWith("household:", move.IdempotencyKey, StringComparison.Ordinal);
+        Assert.EndsWith($":{Binh}", move.IdempotencyKey, StringComparison.Ordinal);
+        Assert.Equal(move.IdempotencyKey + ":undo", Households.MemberUndoKeyOf(command, Binh));
     }
 
     /// <summary>One member who may not move refuses the household before anything is stored; all may move means no refusal.</summary>
@@ -58,9 +59,9 @@ public sealed class HouseholdsTests
     public void One_refused_check_refuses_the_household()
     {
         var command = Household(Anh.PersonalIdNumber, Binh);
-        var dead = new ChangeRefused(RefusalKind.Conflict, "Dead.", [new FieldError("destination", "Died.")]);
+        var dead = new Refusal(RefusalKind.Conflict, "Dead.", [new FieldError("destination", "Died.")]);
 
-        var refused = Households.RefusalOf(command, [null, dead]);
+        var refused = Households.RefusalOf(command, [null, new ChangeRefused(dead)]);
 
         Assert.NotNull(refused);
         Assert.Equal([new HouseholdMemberResult(Anh.PersonalIdNumber, null, false), new HouseholdMemberResult(Binh, dead, false)], refused.Members);
@@ -73,14 +74,14 @@ public sealed class HouseholdsTests
     {
         var command = Household(Anh.PersonalIdNumber, Binh);
         var movedAnh = new Changed(Anh, Replayed: false) { Version = 4 };
-        var refused = new ChangeRefused(RefusalKind.Conflict, "Moved meanwhile.", [new FieldError("expectedVersion", "Changed.")]);
+        var refused = new ChangeRefused(new Refusal(RefusalKind.Conflict, "Moved meanwhile.", [new FieldError("expectedVersion", "Changed.")]));
 
         Assert.Equal([new ResidentView(Anh, 4)], Households.MovedWhole([movedAnh])!.Members);
         Assert.Null(Households.MovedWhole([movedAnh, refused]));
         Assert.True(Households.MustMoveBack(movedAnh));
         Assert.False(Households.MustMoveBack(refused));
         Assert.Equal(
-            [new HouseholdMemberResult(Anh.PersonalIdNumber, null, true), new HouseholdMemberResult(Binh, refused, false)],
+            [new HouseholdMemberResult(Anh.PersonalIdNumber, null, true), new HouseholdMemberResult(Binh, refused.Refusal, false)],
             Households.Refused(command, [movedAnh, refused], [true, false]).Members);
     }
 }

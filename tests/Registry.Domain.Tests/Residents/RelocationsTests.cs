@@ -1,3 +1,4 @@
+using Registry.Contracts;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
 using Registry.Domain.Residents;
@@ -40,7 +41,7 @@ public sealed class RelocationsTests
 
     /// <summary>Each bad field is refused by name, and nothing is decided.</summary>
     [Theory]
-    [InlineData("relocationId")]
+    [InlineData("idempotencyKey")]
     [InlineData("destination.provinceCode")]
     [InlineData("destination.address")]
     [InlineData("movedOn")]
@@ -51,17 +52,17 @@ public sealed class RelocationsTests
         FieldError? destinationError = null;
         switch (field)
         {
-            case "relocationId": command = command with { RelocationId = "" }; break;
+            case "idempotencyKey": command = command with { IdempotencyKey = "" }; break;
             case "destination.provinceCode": command = command with { Destination = Saigon with { ProvinceCode = "999" } }; break;
             case "destination.address": command = command with { Destination = Saigon with { Address = " " } }; break;
             case "movedOn": command = command with { MovedOn = Today.AddDays(1) }; break;
             default: destinationError = new FieldError("communeCode", "No commune 26734 in province 079."); break;
         }
 
-        var refusal = Assert.IsType<Refusal>(Relocations.Decide(command, Anh, 3, destinationError, Today, Now));
+        var refusal = Assert.IsType<Refused>(Relocations.Decide(command, Anh, 3, destinationError, Today, Now));
 
-        Assert.Equal(RefusalKind.Invalid, refusal.Outcome.Kind);
-        Assert.Equal([field], refusal.Outcome.Errors.Select(error => error.Field));
+        Assert.Equal(RefusalKind.Invalid, refusal.Refusal.Kind);
+        Assert.Equal([field], refusal.Refusal.Errors.Select(error => error.Field));
     }
 
     /// <summary>
@@ -83,9 +84,9 @@ public sealed class RelocationsTests
             _ => (Move(new ResidenceAddress("001", "00001", "12 Hàng Bạc")) with { Actor = HanoiOfficer }, Anh),
         };
 
-        var refusal = Assert.IsType<Refusal>(Relocations.Decide(command, record, 3, null, Today, Now));
+        var refusal = Assert.IsType<Refused>(Relocations.Decide(command, record, 3, null, Today, Now));
 
-        Assert.Equal((kind, field), (refusal.Outcome.Kind, Assert.Single(refusal.Outcome.Errors).Field));
+        Assert.Equal((kind, field), (refusal.Refusal.Kind, Assert.Single(refusal.Refusal.Errors).Field));
     }
 
     /// <summary>Undoing a move puts the person back where they were, owing the reverse counts under the undo's own id.</summary>
@@ -111,9 +112,9 @@ public sealed class RelocationsTests
         var moved = Assert.IsType<Acceptance>(Relocations.Decide(Move(Saigon), Anh, 3, null, Today, Now));
         var movedOnAgain = moved.Updated with { PermanentAddress = "7 Nguyễn Huệ" };
 
-        var refusal = Assert.IsType<Refusal>(Relocations.DecideUndo(movedOnAgain, moved.Entries, relocationId, relocationId + ":undo", SaigonOfficer, Now));
+        var refusal = Assert.IsType<Refused>(Relocations.DecideUndo(movedOnAgain, moved.Entries, relocationId, relocationId + ":undo", SaigonOfficer, Now));
 
-        Assert.Equal((RefusalKind.Conflict, "relocationId"), (refusal.Outcome.Kind, Assert.Single(refusal.Outcome.Errors).Field));
+        Assert.Equal((RefusalKind.Conflict, "relocationKey"), (refusal.Refusal.Kind, Assert.Single(refusal.Refusal.Errors).Field));
     }
 
     /// <summary>The same move asked again is recognised as a replay; another move under the same id is not.</summary>

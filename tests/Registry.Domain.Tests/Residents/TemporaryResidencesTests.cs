@@ -1,3 +1,4 @@
+using Registry.Contracts;
 using Registry.Contracts.Residents;
 using Registry.Domain.Residents;
 using static Registry.Domain.Tests.Residents.People;
@@ -37,7 +38,7 @@ public sealed class TemporaryResidencesTests
 
     /// <summary>Each bad field of a registration is refused by name.</summary>
     [Theory]
-    [InlineData("operationId")]
+    [InlineData("idempotencyKey")]
     [InlineData("address.provinceCode")]
     [InlineData("address.communeCode")]
     [InlineData("address.address")]
@@ -49,7 +50,7 @@ public sealed class TemporaryResidencesTests
         FieldError? destinationError = null;
         switch (field)
         {
-            case "operationId": command = command with { OperationId = "with space" }; break;
+            case "idempotencyKey": command = command with { IdempotencyKey = "with space" }; break;
             case "address.provinceCode": command = command with { Address = Saigon with { ProvinceCode = "000" } }; break;
             case "address.communeCode": destinationError = new FieldError("communeCode", "No such commune."); break;
             case "address.address": command = command with { Address = Saigon with { Address = "" } }; break;
@@ -57,9 +58,9 @@ public sealed class TemporaryResidencesTests
             default: command = command with { Until = Today.AddYears(2).AddDays(1) }; break;
         }
 
-        var refusal = Assert.IsType<Refusal>(TemporaryResidences.Decide(command, Anh, destinationError, Today, Now));
+        var refusal = Assert.IsType<Refused>(TemporaryResidences.Decide(command, Anh, destinationError, Today, Now));
 
-        Assert.Equal((RefusalKind.Invalid, field), (refusal.Outcome.Kind, Assert.Single(refusal.Outcome.Errors).Field));
+        Assert.Equal((RefusalKind.Invalid, field), (refusal.Refusal.Kind, Assert.Single(refusal.Refusal.Errors).Field));
     }
 
     /// <summary>Who asks and what the record says: another province's officer, a dead person, the permanent address itself.</summary>
@@ -76,15 +77,15 @@ public sealed class TemporaryResidencesTests
             _ => (Stay() with { Actor = HanoiOfficer, Address = new ResidenceAddress("001", "00001", "12 Hàng Bạc") }, Anh),
         };
 
-        var refusal = Assert.IsType<Refusal>(TemporaryResidences.Decide(command, record, null, Today, Now));
+        var refusal = Assert.IsType<Refused>(TemporaryResidences.Decide(command, record, null, Today, Now));
 
-        Assert.Equal((kind, field), (refusal.Outcome.Kind, Assert.Single(refusal.Outcome.Errors).Field));
+        Assert.Equal((kind, field), (refusal.Refusal.Kind, Assert.Single(refusal.Refusal.Errors).Field));
     }
 
     /// <summary>An absence is declared by the officer of the person's own province; its bad fields and other officers are refused.</summary>
     [Theory]
     [InlineData(null, null)]
-    [InlineData("operationId", RefusalKind.Invalid)]
+    [InlineData("idempotencyKey", RefusalKind.Invalid)]
     [InlineData("from", RefusalKind.Invalid)]
     [InlineData("until", RefusalKind.Invalid)]
     [InlineData("actor", RefusalKind.Forbidden)]
@@ -93,7 +94,7 @@ public sealed class TemporaryResidencesTests
         var command = new DeclareTemporaryAbsence("away-1", HanoiOfficer, Today.AddDays(-10), Today.AddMonths(6), "Đà Nẵng");
         command = field switch
         {
-            "operationId" => command with { OperationId = "" },
+            "idempotencyKey" => command with { IdempotencyKey = "" },
             "from" => command with { From = Today.AddDays(1) },
             "until" => command with { Until = Today.AddDays(-11) },
             "actor" => command with { Actor = SaigonOfficer },
@@ -108,8 +109,8 @@ public sealed class TemporaryResidencesTests
         }
         else
         {
-            var refusal = Assert.IsType<Refusal>(decision);
-            Assert.Equal((kind, field), (refusal.Outcome.Kind, Assert.Single(refusal.Outcome.Errors).Field));
+            var refusal = Assert.IsType<Refused>(decision);
+            Assert.Equal((kind, field), (refusal.Refusal.Kind, Assert.Single(refusal.Refusal.Errors).Field));
         }
     }
 

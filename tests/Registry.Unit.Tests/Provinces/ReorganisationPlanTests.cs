@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
+using Registry.Contracts;
 using Registry.Contracts.Provinces;
 using Registry.Domain.Provinces;
 using Registry.Silo.Storage;
@@ -242,7 +243,7 @@ public sealed class ReorganisationPlanTests
         Assert.DoesNotContain("formedFrom", json, StringComparison.Ordinal);
     }
 
-    private static (ReorganisationPlan? Plan, Registry.Contracts.Residents.FieldError[] Errors) Parse(
+    private static (ReorganisationPlan? Plan, FieldError[] Errors) Parse(
         string csv, IReadOnlySet<string>? currentCodes = null, string id = "test-plan", DateOnly? effectiveOn = null)
     {
         using var reader = new StringReader(csv);
