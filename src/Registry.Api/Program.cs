@@ -27,5 +27,6 @@ app.MapHouseholdsApi();
 app.MapStatisticsApi();
 app.MapEventsApi();
 app.MapBatchesApi();
+app.MapAccessPurposesApi();
 app.MapRegistryHealth();
 app.Run();

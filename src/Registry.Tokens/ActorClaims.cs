@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Registry.Contracts.Access;
+using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 
 namespace Registry.Tokens;
@@ -30,6 +31,7 @@ public static class ActorClaims
         ActorRole.CentralAdministrator => "central-administrator",
         ActorRole.MinistryPartner => "ministry-partner",
         ActorRole.Citizen => "citizen",
+        ActorRole.Operator => "operator",
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Not a role of the registry."),
     };
 
@@ -139,6 +141,14 @@ public static class ActorClaims
         if (!Enum.IsDefined(role))
         {
             problem = $"The actor's role is not one of {string.Join(", ", RoleNames)}.";
+            return false;
+        }
+
+        if (role == ActorRole.Citizen && !PersonalIdNumber.TryParse(subject, out _, out _))
+        {
+            // A citizen reads their own record only, found by the token's subject: anything but a personal ID number
+            // would name nobody, or somebody by accident.
+            problem = $"A {RoleName(role)}'s '{Subject}' claim must be their 12-digit personal ID number.";
             return false;
         }
 

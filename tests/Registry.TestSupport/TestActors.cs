@@ -13,4 +13,13 @@ public static class TestActors
 
     /// <summary>A ministry partner: reads, never writes.</summary>
     public static Actor MinistryPartner { get; } = new("test-ministry", ActorRole.MinistryPartner, null);
+
+    /// <summary>An operator: dashboard, health and metrics, no personal data.</summary>
+    public static Actor Operator { get; } = new("test-operator", ActorRole.Operator, null);
+
+    /// <summary>The citizen whose personal ID number is <paramref name="personalIdNumber"/>.</summary>
+    public static Actor Citizen(string personalIdNumber) => new(personalIdNumber, ActorRole.Citizen, null);
+
+    /// <summary>The ministry partner <paramref name="partnerId"/>, e.g. <c>ministry-of-health</c>.</summary>
+    public static Actor Partner(string partnerId) => new(partnerId, ActorRole.MinistryPartner, null);
 }

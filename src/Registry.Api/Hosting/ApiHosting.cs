@@ -15,6 +15,7 @@ public static class ApiHosting
         ["Provinces"] = "Provinces and their communes, the reconciliation of resident counts, and reorganisations (mergers of provinces).",
         ["Statistics"] = "Figures over many people, read from the read model.",
         ["Events"] = "The registry's events in order, for subscribers that catch up.",
+        ["Access"] = "Who may read what: the purposes a request states.",
         ["Batches"] = "A province's daily file of registrations and amendments: upload, progress, and every row's result.",
     };
 

@@ -2,6 +2,7 @@ using System.Net;
 using Registry.Api.Tests.Hosting;
 using Registry.Api.Tests.Residents;
 using Registry.Contracts.Access;
+using Registry.TestSupport;
 using Xunit;
 
 namespace Registry.Api.Tests.Access;
@@ -17,7 +18,7 @@ public sealed class RolesTests(ApiFixture api)
     public async Task Registering_as_a_reader_only_role_is_refused_with_403(ActorRole role)
     {
         var before = await api.SnapshotAsync();
-        using var client = api.ClientFor(new Actor($"test-{role}", role, null));
+        using var client = api.ClientFor(ActorOf(role, province: null));
 
         using var response = await ApiFixture.RegisterAsync(client, ApiFixture.NewIdempotencyKey(), Registrations.Valid().ToJson());
 
@@ -47,10 +48,18 @@ public sealed class RolesTests(ApiFixture api)
     [InlineData(ActorRole.Citizen)]
     public async Task Every_role_may_read(ActorRole role)
     {
-        using var client = api.ClientFor(new Actor($"test-{role}", role, role == ActorRole.ProvincialOfficer ? "079" : null));
+        using var client = api.ClientFor(ActorOf(role, province: "079"));
 
         using var response = await client.GetAsync(new Uri("/provinces/001", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
+
+    // A citizen is named by their personal ID number; a province belongs to an officer only.
+    private static Actor ActorOf(ActorRole role, string? province) => role switch
+    {
+        ActorRole.Citizen => TestActors.Citizen("001090000001"),
+        ActorRole.ProvincialOfficer => TestActors.Officer(province ?? "001"),
+        _ => new Actor($"test-{role}", role, null),
+    };
 }

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Registry.Api.Access;
 using Registry.Contracts.Access;
 using Registry.Contracts.Provinces;
 using Registry.TestSupport;
@@ -86,7 +87,21 @@ public sealed class ApiFixture : RegistryClusterFixture
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
+        StatePurpose(client);
         return client;
+    }
+
+    /// <summary>
+    /// The purpose every test client states unless a test removes it, so that tests about something else pass the
+    /// purpose check: removing <see cref="PurposeHeaders.Code"/> from the client's default headers tests its absence.
+    /// </summary>
+    public static void StatePurpose(HttpClient client, string code = "data-quality", string note = "registry test suite")
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        client.DefaultRequestHeaders.Remove(PurposeHeaders.Code);
+        client.DefaultRequestHeaders.Remove(PurposeHeaders.Note);
+        client.DefaultRequestHeaders.Add(PurposeHeaders.Code, code);
+        client.DefaultRequestHeaders.Add(PurposeHeaders.Note, Uri.EscapeDataString(note));
     }
 
     /// <summary>A new client carrying a valid one-hour token of <paramref name="actor"/>. Dispose it.</summary>
@@ -100,6 +115,7 @@ public sealed class ApiFixture : RegistryClusterFixture
     {
         var client = new HttpClient(new SocketsHttpHandler()) { BaseAddress = Http.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.Issue(actor, TimeSpan.FromHours(1)));
+        StatePurpose(client);
         return client;
     }
 

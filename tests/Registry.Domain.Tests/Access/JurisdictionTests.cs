@@ -28,7 +28,8 @@ public sealed class JurisdictionTests
     [InlineData(ActorRole.MinistryPartner, null)]
     [InlineData(ActorRole.Citizen, null)]
     [InlineData(ActorRole.Citizen, "001")]
-    public void Partners_and_citizens_are_refused(ActorRole role, string? ownProvince) =>
+    [InlineData(ActorRole.Operator, null)]
+    public void Partners_citizens_and_operators_are_refused(ActorRole role, string? ownProvince) =>
         Assert.Equal("Only provincial officers and central administrators write to the registry.",
             Jurisdiction.RefusalFor(new Actor("someone", role, ownProvince), "001", "writes for residents of"));
 

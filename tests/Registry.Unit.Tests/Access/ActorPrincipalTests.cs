@@ -11,15 +11,16 @@ public sealed class ActorPrincipalTests
 {
     /// <summary>Each role's wire name maps to its <see cref="ActorRole"/>, with the officer's province.</summary>
     [Theory]
-    [InlineData("provincial-officer", "079", ActorRole.ProvincialOfficer)]
-    [InlineData("central-administrator", null, ActorRole.CentralAdministrator)]
-    [InlineData("ministry-partner", null, ActorRole.MinistryPartner)]
-    [InlineData("citizen", null, ActorRole.Citizen)]
-    public void Claims_map_to_the_actor(string role, string? province, ActorRole expected)
+    [InlineData("staff-42", "provincial-officer", "079", ActorRole.ProvincialOfficer)]
+    [InlineData("staff-42", "central-administrator", null, ActorRole.CentralAdministrator)]
+    [InlineData("ministry-of-health", "ministry-partner", null, ActorRole.MinistryPartner)]
+    [InlineData("001090000001", "citizen", null, ActorRole.Citizen)]
+    [InlineData("ops-7", "operator", null, ActorRole.Operator)]
+    public void Claims_map_to_the_actor(string subject, string role, string? province, ActorRole expected)
     {
-        var user = Caller(("sub", "staff-42"), ("role", role), ("province", province));
+        var user = Caller(("sub", subject), ("role", role), ("province", province));
 
-        Assert.Equal(new Actor("staff-42", expected, province), user.ToActor());
+        Assert.Equal(new Actor(subject, expected, province), user.ToActor());
     }
 
     /// <summary>Claims that name no single actor of the registry throw, saying what is wrong.</summary>
@@ -31,7 +32,10 @@ public sealed class ActorPrincipalTests
     [InlineData("role in other case", "x", "Citizen", null)]
     [InlineData("officer without province", "x", "provincial-officer", null)]
     [InlineData("officer of unknown province", "x", "provincial-officer", "999")]
-    [InlineData("citizen with a province", "x", "citizen", "001")]
+    [InlineData("citizen with a province", "001090000001", "citizen", "001")]
+    [InlineData("citizen named by no personal ID number", "x", "citizen", null)]
+    [InlineData("citizen named by a number of no province", "999090000001", "citizen", null)]
+    [InlineData("operator with a province", "ops-7", "operator", "001")]
     public void Malformed_claims_throw(string fault, string? subject, string? role, string? province)
     {
         var user = Caller(("sub", subject), ("role", role), ("province", province));
@@ -84,7 +88,7 @@ public sealed class ActorPrincipalTests
 
         Assert.Throws<ArgumentException>(() => tokens.Issue(new Actor("x", ActorRole.ProvincialOfficer, null), TimeSpan.FromHours(1)));
         Assert.Throws<ArgumentException>(() => tokens.Issue(new Actor("x", ActorRole.ProvincialOfficer, "999"), TimeSpan.FromHours(1)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => tokens.Issue(new Actor("x", ActorRole.Citizen, null), TimeSpan.FromDays(8)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => tokens.Issue(new Actor("001090000001", ActorRole.Citizen, null), TimeSpan.FromDays(8)));
     }
 
     private static ClaimsPrincipal Caller(params (string Type, string? Value)[] claims) =>
