@@ -100,6 +100,9 @@ internal sealed class ApiTarget : ILoadTarget
         {
             var http = LoopbackTarget.CreateClient(baseAddress, settings.Concurrency, settings.RequestTimeout);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            // Every read of a person states a purpose (the API's Access-Purpose headers); a load test checks data quality.
+            http.DefaultRequestHeaders.Add("Access-Purpose", "data-quality");
+            http.DefaultRequestHeaders.Add("Access-Purpose-Note", "load test");
             try
             {
                 if (settings.WaitReady > TimeSpan.Zero)
