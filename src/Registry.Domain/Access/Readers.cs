@@ -58,6 +58,12 @@ public sealed record PersonFacts(
         return new(resident.PersonalIdNumber, resident.PreviousNumbers, resident.PermanentResidenceProvince, temporary);
     }
 
+    /// <summary>
+    /// What <paramref name="number"/> alone says of whoever might hold it: their birth province (its first 3 digits). A
+    /// caller who may read such a person may learn that nobody holds the number; anyone else is refused as for its holder.
+    /// </summary>
+    public static PersonFacts OfNumberAlone(PersonalIdNumber number) => new(number, [], number.BirthRegistrationProvince, null);
+
     /// <summary>Whether <paramref name="number"/> is this person's, now or before a correction.</summary>
     public bool Holds(string number) => PersonalIdNumber.Value == number || PreviousNumbers.Any(previous => previous.Value == number);
 }

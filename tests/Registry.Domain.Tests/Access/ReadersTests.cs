@@ -72,6 +72,22 @@ public sealed class ReadersTests
         Assert.Equal(reads, Readers.RefusalFor(new Actor(subject, ActorRole.Citizen, null), Facts) is null);
     }
 
+    /// <summary>
+    /// Whether a number nobody holds is held is told only to whoever could read its holder from the number alone: the
+    /// citizen it would name, an officer of its birth province, an administrator.
+    /// </summary>
+    [Fact]
+    public void A_number_nobody_holds_is_told_of_by_its_birth_province_and_its_own_citizen()
+    {
+        var unheld = PersonFacts.OfNumberAlone(Person.PersonalIdNumber);
+
+        Assert.Null(Readers.RefusalFor(Officer("001"), unheld));
+        Assert.Null(Readers.RefusalFor(Administrator, unheld));
+        Assert.Null(Readers.RefusalFor(new Actor(Person.PersonalIdNumber.Value, ActorRole.Citizen, null), unheld));
+        Assert.NotNull(Readers.RefusalFor(Officer("046"), unheld));
+        Assert.NotNull(Readers.RefusalFor(new Actor("001190999999", ActorRole.Citizen, null), unheld));
+    }
+
     /// <summary>An administrator reads everyone; a partner, an operator and an officer without a province nobody.</summary>
     [Fact]
     public void Administrators_read_everyone_and_partners_and_operators_nobody()
