@@ -192,7 +192,11 @@ public sealed class ReadsByRoleTests(ApiFixture api)
         var person = await People.RegisterAsync(api, province: "030");
         using var officer = api.ClientFor(TestActors.Officer("030"));
         officer.DefaultRequestHeaders.Remove(PurposeHeaders.Code);
-        if (purpose is not null)
+        if (purpose is null)
+        {
+            officer.DefaultRequestHeaders.Remove(PurposeHeaders.Note);
+        }
+        else
         {
             officer.DefaultRequestHeaders.Add(PurposeHeaders.Code, purpose);
         }
