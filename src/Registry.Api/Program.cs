@@ -20,6 +20,7 @@ var app = builder.Build();
 app.UseRegistryApi();
 app.UseRegistryAuthentication();
 app.MapResidentsApi();
+app.MapOwnRecordApi();
 app.MapProvincesApi();
 app.MapReorganisationsApi();
 app.MapCommuneListsApi();

@@ -114,6 +114,7 @@ internal static class BatchImportCommand
 
         using var http = LoopbackTarget.CreateClient(baseAddress, concurrency: 2, requestTimeout: timeout);
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        ApiTarget.StatePurpose(http);
         var (ready, lastProblem) = await ReadinessProbe.WaitAsync(http, TimeSpan.FromSeconds(10), cancellationToken);
         if (!ready)
         {

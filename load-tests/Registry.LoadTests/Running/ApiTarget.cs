@@ -92,6 +92,17 @@ internal sealed class ApiTarget : ILoadTarget
         return null;
     }
 
+    /// <summary>
+    /// States the purpose every read of a person's data by an official needs (the API's <c>PurposeHeaders</c>): a load
+    /// test reads as a data-quality check would, and says so in the note.
+    /// </summary>
+    public static void StatePurpose(HttpClient http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        http.DefaultRequestHeaders.Add("Access-Purpose", "data-quality");
+        http.DefaultRequestHeaders.Add("Access-Purpose-Note", "load-test");
+    }
+
     private sealed class Resolved(Uri baseAddress, string bearer, string tokenSource) : IResolvedTarget
     {
         public string Description => $"`{baseAddress}`";
@@ -100,9 +111,7 @@ internal sealed class ApiTarget : ILoadTarget
         {
             var http = LoopbackTarget.CreateClient(baseAddress, settings.Concurrency, settings.RequestTimeout);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-            // Every read of a person states a purpose (the API's Access-Purpose headers); a load test checks data quality.
-            http.DefaultRequestHeaders.Add("Access-Purpose", "data-quality");
-            http.DefaultRequestHeaders.Add("Access-Purpose-Note", "load test");
+            StatePurpose(http);
             try
             {
                 if (settings.WaitReady > TimeSpan.Zero)

@@ -11,8 +11,9 @@ namespace Registry.Api.Access;
 public static class RegistryPolicies
 {
     /// <summary>
-    /// Reading people and provinces: any authenticated caller, for now. Narrowing what a ministry partner or a
-    /// citizen may read is the field policy of a later change.
+    /// Reading: any authenticated caller, operators included. What holds no personal data (a province's counters and
+    /// communes, migration between provinces, reorganisation plans) stays at that; an endpoint that returns people's
+    /// data asks <see cref="Domain.Access.Readers"/> per request, because who may read depends on the person or province.
     /// </summary>
     public const string Read = "registry.read";
 

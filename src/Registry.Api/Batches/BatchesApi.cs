@@ -1,10 +1,12 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Registry.Api.Access;
+using Registry.Api.Audit;
 using Registry.Api.Errors;
 using Registry.Api.Hosting;
 using Registry.Contracts;
@@ -75,9 +77,11 @@ public static partial class BatchesApi
 
         batches.MapGet("/{batchId}/rows", GetRowsAsync)
             .WithName("GetBatchRows")
+            .AuditsPersonalData()
             .WithSummary("List the rows' results in file order, optionally of one status")
             .WithDescription("status: pending, applied, duplicateCandidate or rejected; after: the last row number of the previous page (0 to start); " +
-                             "limit: 1–1000 (default 100). next holds the following page's address until the last page.")
+                             "limit: 1–1000 (default 100). next holds the following page's address until the last page. The rows name people: " +
+                             $"officers of the batch's province and central administrators read them, stating a purpose in {PurposeHeaders.Code} and {PurposeHeaders.Note}.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
     }
@@ -268,9 +272,15 @@ public static partial class BatchesApi
         var pageSize = 100;
         errors.Add("limit", limit is not null && !(int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) && pageSize is >= 1 and <= 1000)
             ? "limit is a number from 1 to 1000." : null);
+        var actor = context.User.ToActor();
+        if (context.StatePurpose(actor) is { } purpose)
+        {
+            errors.Add(purpose.Field, purpose.Message);
+        }
+
         if (errors.Any)
         {
-            return RequestProblems.Invalid(errors.ToArray());
+            return context.RefuseInvalid(errors.ToArray());
         }
 
         var batch = await store.FindAsync(batchId, context.RequestAborted);
@@ -279,12 +289,14 @@ public static partial class BatchesApi
             return NotFound(batchId);
         }
 
-        if (ReaderRefusal(context.User.ToActor(), batch) is { } refused)
+        // The rows name the people registered and the candidates found: personal data of the batch's province.
+        if (Readers.RefusalFor(actor, PersonalDataKind.BatchRows, batch.ProvinceCode) is { } refusal)
         {
-            return refused;
+            return context.RefuseRead($"Batch '{batch.BatchId}' is a batch of province {batch.ProvinceCode}. {refusal}");
         }
 
         var rows = await store.RowsAsync(batchId, wanted, afterRow, pageSize, context.RequestAborted);
+        AuditPeople(context.Audit(), rows);
         var next = rows.Count == pageSize
             ? string.Create(CultureInfo.InvariantCulture, $"{RowsPath(batchId)}?{(status is null ? "" : $"status={status}&")}after={rows[^1].RowNumber}&limit={pageSize}")
             : null;
@@ -306,6 +318,35 @@ public static partial class BatchesApi
         return Jurisdiction.RefusalFor(actor, province, "uploads batches for") is { } refusal
             ? (null, null, RequestProblems.For(new Refusal(RefusalKind.Forbidden, AccessProblems.ForbiddenTitle, [new FieldError("actor", refusal)])))
             : (province, null, null);
+    }
+
+    /// <summary>Records for the audit the people the rows' results name: the person registered or amended, the candidates.</summary>
+    private static void AuditPeople(AuditedAccess audit, IEnumerable<RowResult> rows)
+    {
+        foreach (var row in rows)
+        {
+            if (row.ResultJson is null)
+            {
+                continue;
+            }
+
+            using var result = JsonDocument.Parse(row.ResultJson);
+            if (result.RootElement.TryGetProperty("personalIdNumber", out var number) && number.GetString() is { } applied)
+            {
+                audit.Touch(applied, ["result.personalIdNumber"]);
+            }
+
+            if (result.RootElement.TryGetProperty("candidates", out var candidates) && candidates.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var candidate in candidates.EnumerateArray())
+                {
+                    if (candidate.TryGetProperty("personalIdNumber", out var candidateNumber) && candidateNumber.GetString() is { } found)
+                    {
+                        audit.Touch(found, [.. candidate.EnumerateObject().Select(field => "result.candidates." + field.Name)]);
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>Why an upload of <paramref name="batch"/>'s id is not the same batch again, or null when it is.</summary>

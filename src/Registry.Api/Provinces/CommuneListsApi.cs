@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Registry.Domain;
+using Registry.Domain.Access;
 using Registry.Domain.Residents;
 using Registry.Domain.Provinces;
 using Registry.Api.Access;
+using Registry.Api.Audit;
 using Registry.Api.Errors;
 using Registry.Api.Hosting;
 using Registry.Contracts;
@@ -45,12 +47,15 @@ public static class CommuneListsApi
             .MapGet("/{code}/addresses-to-update", GetAddressesToUpdateAsync)
             .WithName("GetAddressesToUpdate")
             .RequireAuthorization(RegistryPolicies.Read)
+            .AuditsPersonalData()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A province's living residents whose permanent commune is not one of its communes in the national list in force")
             .WithDescription("In number order, a page at a time: pass the last number of a page as after to read the next. After the 2025 " +
                              "list comes into force, every resident whose record still holds a 2024 commune is listed here until their " +
                              "address is updated (an old commune was often split, so the new one cannot be derived from its code). " +
-                             "Nobody is listed while no list is in force.");
+                             "Nobody is listed while no list is in force. Officers of the province and central administrators read it, stating a " +
+                             $"purpose in {PurposeHeaders.Code} and {PurposeHeaders.Note}.");
         return endpoints;
     }
 
@@ -90,8 +95,14 @@ public static class CommuneListsApi
     }
 
     private static async Task<Results<Ok<AddressesToUpdatePage>, RefusalProblem>> GetAddressesToUpdateAsync(
-        string code, string? after, int? limit, IClusterClient cluster, CommuneLists lists, CancellationToken cancellationToken)
+        string code, string? after, int? limit, HttpContext context, IClusterClient cluster, CommuneLists lists, CancellationToken cancellationToken)
     {
+        var actor = context.User.ToActor();
+        if (Readers.RefusalFor(actor, PersonalDataKind.ProvinceDetail) is { } never)
+        {
+            return context.RefuseRead(never);
+        }
+
         var errors = new FieldErrors();
         errors.Add("code", code is { Length: 3 } && code.All(char.IsAsciiDigit) ? null : "A province code has 3 digits, e.g. 001.");
         PersonalIdNumber? from = null;
@@ -102,14 +113,24 @@ public static class CommuneListsApi
         }
 
         errors.Add("limit", limit is null or (>= 1 and <= MaxLimit) ? null : $"The page size is 1 to {MaxLimit}; {DefaultLimit} when omitted.");
+        if (context.StatePurpose(actor) is { } purpose)
+        {
+            errors.Add(purpose.Field, purpose.Message);
+        }
+
         if (errors.Any)
         {
-            return RequestProblems.Invalid(errors.ToArray());
+            return context.RefuseInvalid(errors.ToArray());
         }
 
         if (ProvincesApi.RefusalOf(code) is { } unknown)
         {
             return RequestProblems.For(unknown);
+        }
+
+        if (Readers.RefusalFor(actor, PersonalDataKind.ProvinceDetail, code) is { } elsewhere)
+        {
+            return context.RefuseRead(elsewhere);
         }
 
         if (await cluster.Province(code).GetCommuneListAsync() is not { } inForce)
@@ -119,6 +140,12 @@ public static class CommuneListsApi
 
         var size = limit ?? DefaultLimit;
         var residents = await lists.AddressesToUpdateAsync(code, inForce, from, size, cancellationToken);
+        var audit = context.Audit();
+        foreach (var resident in residents)
+        {
+            audit.Touch(resident.PersonalIdNumber.Value, PersonalDataReads.FieldsOf<AddressToUpdateResponse>());
+        }
+
         return TypedResults.Ok(new AddressesToUpdatePage(
             code,
             inForce.Units,

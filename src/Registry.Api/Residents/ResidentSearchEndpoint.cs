@@ -2,9 +2,13 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
+using Registry.Api.Access;
+using Registry.Api.Audit;
 using Registry.Api.Errors;
 using Registry.Contracts;
 using Registry.Database.Residents;
+using Registry.Domain;
+using Registry.Domain.Access;
 
 namespace Registry.Api.Residents;
 
@@ -27,11 +31,16 @@ public static class ResidentSearchEndpoint
         ArgumentNullException.ThrowIfNull(residents);
         residents.MapGet("", SearchAsync)
             .WithName("SearchResidents")
+            .AuditsPersonalData()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("Search people by the start of their name, birth year and province of residence")
             .WithDescription("Names match without accents or case: \"nguyen thi a\" finds \"Nguyễn Thị Ánh\". Give a name of at least 2 letters, " +
                              "a province, or both. Results are ordered by name, then number, one page at a time; follow 'next' for the next page " +
                              "(absent on the last). Numbers replaced by a corrected one are left out; people who died are listed with alive = false. " +
-                             "Reads the read model; the registry acknowledges a change only once it is there, so an acknowledged change is found at once.")
+                             "Reads the read model; the registry acknowledges a change only once it is there, so an acknowledged change is found at once. " +
+                             "A provincial officer finds only the people whose permanent or temporary residence is in their province or whose birth was " +
+                             "registered there; a central administrator finds everyone; other roles may not search (403). The caller states a purpose in " +
+                             $"the headers {PurposeHeaders.Code} and {PurposeHeaders.Note} (400 without one).")
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 // The numbers are bound as text so that a bad one is refused naming its field; the document still says they are numbers.
@@ -58,22 +67,44 @@ public static class ResidentSearchEndpoint
         [FromQuery] string? province,
         [FromQuery] string? limit,
         [FromQuery] string? after,
+        HttpContext context,
         ResidentDirectory directory,
+        TimeProvider time,
         CancellationToken cancellationToken)
     {
+        var actor = context.User.ToActor();
+        if (Readers.RefusalFor(actor, PersonalDataKind.Search) is { } refusal)
+        {
+            return context.RefuseRead(refusal);
+        }
+
         var errors = new List<FieldError>();
         var year = Number(birthYear, "birthYear", "A birth year is a number, e.g. 1987.", errors);
         var size = Number(limit, "limit", "The page size is a number, 1 to 100.", errors) ?? ResidentQuery.DefaultLimit;
         // An empty parameter (?province=) means the caller did not choose one.
         var query = new ResidentQuery(name, year, string.IsNullOrEmpty(province) ? null : province, size, string.IsNullOrEmpty(after) ? null : after);
         errors.AddRange(query.Validate().Where(error => errors.All(known => known.Field != error.Field)));
-        if (errors.Count > 0)
+        if (context.StatePurpose(actor) is { } purpose)
         {
-            return RequestProblems.Invalid(errors);
+            errors.Add(purpose);
         }
 
-        var page = await directory.SearchAsync(query, cancellationToken);
-        return TypedResults.Ok(new ResidentSearchResponse([.. page.Residents.Select(ResidentListing.From)], page.Next));
+        if (errors.Count > 0)
+        {
+            return context.RefuseInvalid(errors);
+        }
+
+        // An officer's search is a search among their people, in SQL: pages and cursors never pass through anyone else.
+        var jurisdiction = Readers.LimitedTo(actor) is { } own ? new SearchJurisdiction(own, VietnamCalendar.Today(time)) : null;
+        var page = await directory.SearchAsync(query, jurisdiction, cancellationToken);
+        var listings = page.Residents.Select(ResidentListing.From).ToArray();
+        var audit = context.Audit();
+        foreach (var listing in listings)
+        {
+            audit.Touch(listing.PersonalIdNumber, PersonalDataReads.FieldsOf<ResidentListing>());
+        }
+
+        return TypedResults.Ok(new ResidentSearchResponse(listings, page.Next));
     }
 
     /// <summary>The number in <paramref name="text"/>, null when absent; a refusal of <paramref name="field"/> when it is not one.</summary>

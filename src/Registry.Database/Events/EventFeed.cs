@@ -27,17 +27,30 @@ public sealed class EventFeed(NpgsqlDataSource database)
             LIMIT 1) AS entering ON true
         WHERE leaving.sequence > $1 AND leaving.recorded_at < now() - $2::interval
           AND (leaving.reason IN ('birth', 'death', 'departure') OR (leaving.reason = 'reorganisation' AND leaving.change = -1))
+          AND ($4::char(3) IS NULL OR leaving.province_code = $4 OR entering.province_code = $4
+               -- A move whose entering row is not there yet may be into the province: kept, so that the loop below
+               -- stops on it and reads it again, rather than the reader's position passing it for good.
+               OR (leaving.reason IN ('departure', 'reorganisation') AND entering.province_code IS NULL))
         ORDER BY leaving.sequence
         LIMIT $3
         """;
 
     /// <summary>Up to <paramref name="limit"/> events after <paramref name="after"/>, with the position of the last row read.</summary>
-    public async Task<(RegistryEvent[] Events, long Position)> ReadAsync(long after, int limit, CancellationToken cancellationToken = default)
+    public Task<(RegistryEvent[] Events, long Position)> ReadAsync(long after, int limit, CancellationToken cancellationToken = default) =>
+        ReadAsync(after, limit, null, cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> events after <paramref name="after"/> that happened in <paramref name="province"/> (a
+    /// birth or death there, a move out of or into it), or anywhere when it is null, with the position of the last row
+    /// read. The province is a condition of the statement, so a page holds the province's events, not a filtered few.
+    /// </summary>
+    public async Task<(RegistryEvent[] Events, long Position)> ReadAsync(long after, int limit, string? province, CancellationToken cancellationToken = default)
     {
         await using var command = database.CreateCommand(ReadSql);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = Settle });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)province ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Char });
         var events = new List<RegistryEvent>();
         var position = after;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -86,9 +86,18 @@ public sealed class ResidentDirectory(NpgsqlDataSource database)
         return unknown;
     }
 
-    /// <summary>One page of people matching <paramref name="query"/>.</summary>
+    /// <summary>One page of people matching <paramref name="query"/>, of everyone.</summary>
     /// <exception cref="ArgumentException">The query is invalid; <see cref="ResidentQuery.Validate"/> says why.</exception>
-    public async Task<ResidentSearchPage> SearchAsync(ResidentQuery query, CancellationToken cancellationToken = default)
+    public Task<ResidentSearchPage> SearchAsync(ResidentQuery query, CancellationToken cancellationToken = default) =>
+        SearchAsync(query, null, cancellationToken);
+
+    /// <summary>
+    /// One page of people matching <paramref name="query"/> among those of <paramref name="jurisdiction"/> (everyone when
+    /// it is null). The jurisdiction is a condition of the statement, so pages are pages of the officer's people: a
+    /// filter after the LIMIT would hand out short pages and cursors positioned on people the officer may not read.
+    /// </summary>
+    /// <exception cref="ArgumentException">The query is invalid; <see cref="ResidentQuery.Validate"/> says why.</exception>
+    public async Task<ResidentSearchPage> SearchAsync(ResidentQuery query, SearchJurisdiction? jurisdiction, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (query.Validate() is { Length: > 0 } errors)
@@ -119,6 +128,16 @@ public sealed class ResidentDirectory(NpgsqlDataSource database)
         if (query.Province is { } province)
         {
             sql.Append(" AND permanent_residence_province = ").Append(Parameter(command, province)).Append("::char(3)");
+        }
+
+        if (jurisdiction is { } officer)
+        {
+            // The three ties of Registry.Domain's Readers: permanent residence, a temporary residence in force, birth.
+            var own = Parameter(command, officer.Province);
+            sql.Append(" AND (permanent_residence_province = ").Append(own).Append("::char(3)")
+                .Append(" OR birth_registration_province = ").Append(own).Append("::char(3)")
+                .Append(" OR (temporary_residence_province = ").Append(own).Append("::char(3) AND temporary_residence_until >= ")
+                .Append(Parameter(command, officer.Day, NpgsqlDbType.Date)).Append("))");
         }
 
         if (query.After is { } after && SearchCursor.TryDecode(after, out var position))
@@ -175,3 +194,8 @@ public sealed class ResidentDirectory(NpgsqlDataSource database)
             reader.GetBoolean(6));
     }
 }
+
+/// <summary>The people a provincial officer finds in a search (Registry.Domain's <c>Readers</c>).</summary>
+/// <param name="Province">The officer's province: people living there permanently, staying there under a temporary residence, or born there.</param>
+/// <param name="Day">The day a temporary residence must still be in force on (Vietnam's calendar day).</param>
+public sealed record SearchJurisdiction(string Province, DateOnly Day);

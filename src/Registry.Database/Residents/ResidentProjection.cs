@@ -38,10 +38,11 @@ public sealed partial class ResidentProjection : IAsyncDisposable
         INSERT INTO registry.resident AS current
             (personal_id, version, full_name, name_key, birth_date, sex, birth_registration_province,
              permanent_residence_province, nationality, alive, death_date, superseded_by, changed_at,
-             permanent_residence_commune, away_registered_until, residence_deletion_flagged_on)
+             permanent_residence_commune, away_registered_until, residence_deletion_flagged_on,
+             temporary_residence_province, temporary_residence_until)
         SELECT * FROM unnest($1::char(12)[], $2::bigint[], $3::varchar(200)[], $4::text[], $5::date[], $6::smallint[],
                              $7::char(3)[], $8::char(3)[], $9::smallint[], $10::boolean[], $11::date[], $12::char(12)[],
-                             $13::timestamptz[], $14::char(5)[], $15::date[], $16::date[])
+                             $13::timestamptz[], $14::char(5)[], $15::date[], $16::date[], $17::char(3)[], $18::date[])
         ON CONFLICT (personal_id) DO UPDATE SET
             version = EXCLUDED.version,
             full_name = EXCLUDED.full_name,
@@ -58,6 +59,8 @@ public sealed partial class ResidentProjection : IAsyncDisposable
             permanent_residence_commune = EXCLUDED.permanent_residence_commune,
             away_registered_until = EXCLUDED.away_registered_until,
             residence_deletion_flagged_on = EXCLUDED.residence_deletion_flagged_on,
+            temporary_residence_province = EXCLUDED.temporary_residence_province,
+            temporary_residence_until = EXCLUDED.temporary_residence_until,
             projected_at = now()
         WHERE current.version < EXCLUDED.version
         """;
@@ -136,6 +139,8 @@ public sealed partial class ResidentProjection : IAsyncDisposable
         parameters.Add(Array(rows, static row => row.PermanentResidenceCommune, NpgsqlDbType.Char));
         parameters.Add(Array(rows, static row => row.AwayRegisteredUntil, NpgsqlDbType.Date));
         parameters.Add(Array(rows, static row => row.ResidenceDeletionFlaggedOn, NpgsqlDbType.Date));
+        parameters.Add(Array(rows, static row => row.TemporaryResidenceProvince, NpgsqlDbType.Char));
+        parameters.Add(Array(rows, static row => row.TemporaryResidenceUntil, NpgsqlDbType.Date));
         await command.ExecuteNonQueryAsync();
     }
 

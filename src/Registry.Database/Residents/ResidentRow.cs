@@ -20,7 +20,9 @@ internal sealed record ResidentRow(
     DateTimeOffset ChangedAt,
     string? PermanentResidenceCommune,
     DateOnly? AwayRegisteredUntil,
-    DateOnly? ResidenceDeletionFlaggedOn)
+    DateOnly? ResidenceDeletionFlaggedOn,
+    string? TemporaryResidenceProvince,
+    DateOnly? TemporaryResidenceUntil)
 {
     /// <summary>
     /// The row of <paramref name="snapshot"/>. Everything the table would refuse is refused here, before the
@@ -46,6 +48,8 @@ internal sealed record ResidentRow(
         Require(resident.PermanentResidenceCommune is null || Contracts.Provinces.Commune.CheckCode(resident.PermanentResidenceCommune) is null,
             $"'{resident.PermanentResidenceCommune}' is not a 5-digit commune code.");
         Require(resident.Nationality >= 0, $"Unknown nationality status {resident.Nationality}.");
+        Require(resident.TemporaryResidence is null || IsProvinceCode(resident.TemporaryResidence.Address.ProvinceCode),
+            $"'{resident.TemporaryResidence?.Address.ProvinceCode}' is not a 3-digit province code.");
 
         string key;
         try
@@ -74,7 +78,10 @@ internal sealed record ResidentRow(
             snapshot.ChangedAt.ToUniversalTime(),
             resident.PermanentResidenceCommune,
             resident.AwayRegisteredUntil == DateOnly.MaxValue ? null : resident.AwayRegisteredUntil,
-            resident.PermanentResidenceDeletionFlaggedOn);
+            resident.PermanentResidenceDeletionFlaggedOn,
+            // The current or last one; whether it is still in force on a day is the search's comparison.
+            resident.TemporaryResidence?.Address.ProvinceCode,
+            resident.TemporaryResidence?.Until);
 
         void Require(bool condition, string message)
         {

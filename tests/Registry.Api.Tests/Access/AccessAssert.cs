@@ -23,6 +23,21 @@ internal static class AccessAssert
         Assert.Contains("central-administrator", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// 403 and problem details from the read rules (Readers): the reason under the field <c>actor</c>, and no data. The
+    /// response is disposed; <paramref name="what"/> says which request it answered.
+    /// </summary>
+    public static async Task ReadRefusedAsync(HttpResponseMessage response, string what)
+    {
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{what}: expected 403, got {(int)response.StatusCode} {text}");
+            var problem = await ProblemAsync(response, HttpStatusCode.Forbidden, AccessProblems.ForbiddenTitle);
+            Assert.True(problem.TryGetProperty("errors", out var errors) && errors.TryGetProperty("actor", out _), $"{what}: {text}");
+        }
+    }
+
     private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string title)
     {
         var text = await response.Content.ReadAsStringAsync();
