@@ -1,8 +1,13 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Registry.Api.Access;
+using Registry.Api.Audit;
 using Registry.Api.Errors;
+using Registry.Api.Partners;
+using Registry.Contracts.Access;
 using Registry.Contracts.Events;
 using Registry.Database.Events;
+using Registry.Database.Partners;
 using Registry.Domain.Residents;
 
 namespace Registry.Api.Events;
@@ -20,13 +25,18 @@ public static class EventsApi
             .MapGet("/", ReadAsync)
             .WithName("ReadEvents")
             .RequireAuthorization(RegistryPolicies.Read)
+            .AuditsPersonalData()
             .WithSummary("Births, deaths, relocations and reorganisations after a position, in the order they were published")
             .WithDescription("The same events as the Orleans stream registry/events, each with its position: a subscriber that missed some reads " +
-                             $"from the position of the last one it has (after=0 from the start), up to {MaxLimit} at a time, and deduplicates by eventId.");
+                             $"from the position of the last one it has (after=0 from the start), up to {MaxLimit} at a time, and deduplicates by eventId. " +
+                             "A ministry partner states a purpose of its policy and reads only the kinds of event and the fields its policy gives " +
+                             "(kind, recordedAt and position always; eventId and personalIdNumber with the field personalIdNumber; provinceCode and " +
+                             "toProvinceCode with permanentResidenceProvince).");
         return endpoints;
     }
 
-    private static async Task<Results<Ok<RegistryEvent[]>, RefusalProblem>> ReadAsync(long? after, int? limit, EventFeed feed, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RegistryEvent[]>, JsonHttpResult<IReadOnlyDictionary<string, object?>[]>, RefusalProblem>> ReadAsync(
+        long? after, int? limit, EventFeed feed, ClaimsPrincipal user, HttpContext context, PartnerPolicyStore policies, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         errors.Add("after", after is < 0 ? "The position is 0 or more." : null);
@@ -34,6 +44,12 @@ public static class EventsApi
         if (errors.Any)
         {
             return RequestProblems.Invalid(errors.ToArray());
+        }
+
+        if (user.ToActor() is { Role: ActorRole.MinistryPartner } partner)
+        {
+            var (page, refused) = await PartnerEvents.ReadAsync(context, partner, policies, feed, after ?? 0, limit ?? 100, cancellationToken);
+            return page is not null ? TypedResults.Json(page) : refused!;
         }
 
         var (events, _) = await feed.ReadAsync(after ?? 0, limit ?? 100, cancellationToken);

@@ -27,17 +27,28 @@ public sealed class EventFeed(NpgsqlDataSource database)
             LIMIT 1) AS entering ON true
         WHERE leaving.sequence > $1 AND leaving.recorded_at < now() - $2::interval
           AND (leaving.reason IN ('birth', 'death', 'departure') OR (leaving.reason = 'reorganisation' AND leaving.change = -1))
+          AND leaving.reason = ANY($4)
         ORDER BY leaving.sequence
         LIMIT $3
         """;
 
     /// <summary>Up to <paramref name="limit"/> events after <paramref name="after"/>, with the position of the last row read.</summary>
-    public async Task<(RegistryEvent[] Events, long Position)> ReadAsync(long after, int limit, CancellationToken cancellationToken = default)
+    public Task<(RegistryEvent[] Events, long Position)> ReadAsync(long after, int limit, CancellationToken cancellationToken = default) =>
+        ReadAsync(after, limit, kinds: null, cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> events after <paramref name="after"/>, with the position of the last row read; only
+    /// those of <paramref name="kinds"/> when given (a partner's policy), filtered here so that a page of other kinds
+    /// never comes back empty and leaves the reader where it was.
+    /// </summary>
+    public async Task<(RegistryEvent[] Events, long Position)> ReadAsync(
+        long after, int limit, IReadOnlyCollection<RegistryEventKind>? kinds, CancellationToken cancellationToken = default)
     {
         await using var command = database.CreateCommand(ReadSql);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = Settle });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. (kinds ?? Enum.GetValues<RegistryEventKind>()).Select(LedgerReason)] });
         var events = new List<RegistryEvent>();
         var position = after;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -65,4 +76,14 @@ public sealed class EventFeed(NpgsqlDataSource database)
 
         return ([.. events], position);
     }
+
+    // The ledger row an event of a kind is read from: a relocation from its departure.
+    private static string LedgerReason(RegistryEventKind kind) => kind switch
+    {
+        RegistryEventKind.Birth => "birth",
+        RegistryEventKind.Death => "death",
+        RegistryEventKind.Relocation => "departure",
+        RegistryEventKind.Reorganisation => "reorganisation",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a kind of event."),
+    };
 }
