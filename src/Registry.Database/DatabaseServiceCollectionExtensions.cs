@@ -5,6 +5,7 @@ using Registry.Database.Batches;
 using Registry.Database.Communes;
 using Registry.Database.Events;
 using Registry.Database.Health;
+using Registry.Database.Partners;
 using Registry.Database.Provinces;
 using Registry.Database.Residents;
 using Registry.Database.Resumption;
@@ -43,6 +44,9 @@ public static class DatabaseServiceCollectionExtensions
 
         // Written and read by the API: uploads are stored without a silo.
         services.TryAddSingleton<BatchStore>();
+
+        // Written by the API (administrators), read by the API (partners' requests, the rate limiter).
+        services.TryAddSingleton<PartnerPolicyStore>();
         return services;
     }
 }

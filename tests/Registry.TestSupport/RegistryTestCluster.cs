@@ -48,7 +48,8 @@ public static class RegistryTestCluster
     /// <param name="fastLiveness">
     /// Declare killed silos dead within seconds and clean up dead entries right away, for tests that kill silos.
     /// </param>
-    public static TestCluster Build(string connectionString, short silos = 3, bool fastLiveness = false)
+    /// <param name="configure">Further configuration of the builder, e.g. a silo configurator replacing the clock.</param>
+    public static TestCluster Build(string connectionString, short silos = 3, bool fastLiveness = false, Action<TestClusterBuilder>? configure = null)
     {
         var builder = new TestClusterBuilder(silos);
         builder.Options.ServiceId = ServiceId;
@@ -68,13 +69,14 @@ public static class RegistryTestCluster
         }));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        configure?.Invoke(builder);
         return builder.Build();
     }
 
     /// <summary>Builds and starts a cluster.</summary>
-    public static async Task<TestCluster> StartAsync(string connectionString, short silos = 3, bool fastLiveness = false)
+    public static async Task<TestCluster> StartAsync(string connectionString, short silos = 3, bool fastLiveness = false, Action<TestClusterBuilder>? configure = null)
     {
-        var cluster = Build(connectionString, silos, fastLiveness);
+        var cluster = Build(connectionString, silos, fastLiveness, configure);
         await cluster.DeployAsync();
         return cluster;
     }
@@ -150,7 +152,12 @@ public class RegistryClusterFixture : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         ConnectionString = await TestDatabase.CreateMigratedAsync(GetType().Name);
-        Cluster = await RegistryTestCluster.StartAsync(ConnectionString);
+        Cluster = await RegistryTestCluster.StartAsync(ConnectionString, configure: Configure);
+    }
+
+    /// <summary>Further configuration of the fixture's cluster before it starts; nothing by default.</summary>
+    protected virtual void Configure(TestClusterBuilder builder)
+    {
     }
 
     /// <inheritdoc />

@@ -2,8 +2,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Registry.Api.Access;
 using Registry.Api.Audit;
 using Registry.Api.Errors;
+using Registry.Api.Partners;
+using Registry.Contracts.Access;
 using Registry.Contracts.Events;
 using Registry.Database.Events;
+using Registry.Database.Partners;
 using Registry.Domain.Access;
 using Registry.Domain.Residents;
 
@@ -28,16 +31,17 @@ public static class EventsApi
             .WithDescription("The same events as the Orleans stream registry/events, each with its position: a subscriber that missed some reads " +
                              $"from the position of the last one it has (after=0 from the start), up to {MaxLimit} at a time, and deduplicates by eventId. " +
                              "A central administrator reads every event; a provincial officer the events of their province (births and deaths there, " +
-                             "moves out of or into it); citizens, operators and, until partner policies name event kinds, ministry partners get 403. " +
-                             $"The caller states a purpose in the headers {PurposeHeaders.Code} and {PurposeHeaders.Note} (400 without one).");
+                             "moves out of or into it); a ministry partner only the kinds of event and the fields its policy gives " +
+                             "(kind, recordedAt and position always; eventId and personalIdNumber with the field personalIdNumber; provinceCode and " +
+                             "toProvinceCode with permanentResidenceProvince); citizens and operators get 403. " +
+                             $"The caller states a purpose in the headers {PurposeHeaders.Code} and {PurposeHeaders.Note} (400 without one; a partner's within its policy).");
         return endpoints;
     }
 
-    private static async Task<Results<Ok<RegistryEvent[]>, RefusalProblem>> ReadAsync(
-        long? after, int? limit, HttpContext context, EventFeed feed, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RegistryEvent[]>, JsonHttpResult<IReadOnlyDictionary<string, object?>[]>, RefusalProblem>> ReadAsync(
+        long? after, int? limit, HttpContext context, EventFeed feed, PartnerPolicyStore policies, CancellationToken cancellationToken)
     {
         var actor = context.User.ToActor();
-        // The seam of partner policies: they will let a partner through with the event kinds of its policy.
         if (Readers.RefusalFor(actor, PersonalDataKind.Events) is { } refusal)
         {
             return context.RefuseRead(refusal);
@@ -46,6 +50,18 @@ public static class EventsApi
         var errors = new FieldErrors();
         errors.Add("after", after is < 0 ? "The position is 0 or more." : null);
         errors.Add("limit", limit is < 1 or > MaxLimit ? $"limit is 1 to {MaxLimit}." : null);
+        if (errors.Any)
+        {
+            return context.RefuseInvalid(errors.ToArray());
+        }
+
+        if (actor.Role == ActorRole.MinistryPartner)
+        {
+            // The policy's purposes, event kinds and fields, checked by the partner's gate.
+            var (page, refused) = await PartnerEvents.ReadAsync(context, actor, policies, feed, after ?? 0, limit ?? 100, cancellationToken);
+            return page is not null ? TypedResults.Json(page) : refused!;
+        }
+
         if (context.StatePurpose(actor) is { } purpose)
         {
             errors.Add(purpose.Field, purpose.Message);
@@ -56,7 +72,7 @@ public static class EventsApi
             return context.RefuseInvalid(errors.ToArray());
         }
 
-        var (events, _) = await feed.ReadAsync(after ?? 0, limit ?? 100, Readers.LimitedTo(actor), cancellationToken);
+        var (events, _) = await feed.ReadAsync(after ?? 0, limit ?? 100, Readers.LimitedTo(actor), kinds: null, cancellationToken);
         var audit = context.Audit();
         foreach (var read in events)
         {

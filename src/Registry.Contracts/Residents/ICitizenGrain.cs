@@ -81,6 +81,23 @@ public interface ICitizenGrain : IGrainWithStringKey
     Task ResumeAsync();
 
     /// <summary>
+    /// Sets the person's lock against partners (<see cref="Access.RecordLock"/>); the record itself does not change.
+    /// </summary>
+    /// <returns>The lock now held; null when nobody holds this number (nothing stored).</returns>
+    Task<Access.RecordLock?> SetLockAsync(Access.RecordLock recordLock);
+
+    /// <summary>The person's lock as they set it; null when nobody holds this number.</summary>
+    [ReadOnly]
+    Task<Access.RecordLock?> GetLockAsync();
+
+    /// <summary>
+    /// The record as a ministry partner may see it: nobody, locked (with no record: the data never leaves the grain),
+    /// or the record, judged by the lock at this grain's clock.
+    /// </summary>
+    [ReadOnly]
+    Task<Access.PartnerView> GetForPartnerAsync();
+
+    /// <summary>
     /// Takes over a person whose old number a correction made inconsistent: this grain's number is the new one.
     /// Called by the old number's grain only; repeating it is harmless.
     /// </summary>

@@ -31,26 +31,31 @@ public sealed class EventFeed(NpgsqlDataSource database)
                -- A move whose entering row is not there yet may be into the province: kept, so that the loop below
                -- stops on it and reads it again, rather than the reader's position passing it for good.
                OR (leaving.reason IN ('departure', 'reorganisation') AND entering.province_code IS NULL))
+          AND leaving.reason = ANY($5)
         ORDER BY leaving.sequence
         LIMIT $3
         """;
 
     /// <summary>Up to <paramref name="limit"/> events after <paramref name="after"/>, with the position of the last row read.</summary>
     public Task<(RegistryEvent[] Events, long Position)> ReadAsync(long after, int limit, CancellationToken cancellationToken = default) =>
-        ReadAsync(after, limit, null, cancellationToken);
+        ReadAsync(after, limit, province: null, kinds: null, cancellationToken);
 
     /// <summary>
-    /// Up to <paramref name="limit"/> events after <paramref name="after"/> that happened in <paramref name="province"/> (a
-    /// birth or death there, a move out of or into it), or anywhere when it is null, with the position of the last row
-    /// read. The province is a condition of the statement, so a page holds the province's events, not a filtered few.
+    /// Up to <paramref name="limit"/> events after <paramref name="after"/>, with the position of the last row read:
+    /// only those that happened in <paramref name="province"/> (a birth or death there, a move out of or into it) when
+    /// it is given (an officer's feed), and only those of <paramref name="kinds"/> when given (a partner's policy). Both
+    /// are conditions of the statement, so a page holds what the reader may see, not a filtered few, and never comes
+    /// back empty while leaving the reader where it was.
     /// </summary>
-    public async Task<(RegistryEvent[] Events, long Position)> ReadAsync(long after, int limit, string? province, CancellationToken cancellationToken = default)
+    public async Task<(RegistryEvent[] Events, long Position)> ReadAsync(
+        long after, int limit, string? province, IReadOnlyCollection<RegistryEventKind>? kinds, CancellationToken cancellationToken = default)
     {
         await using var command = database.CreateCommand(ReadSql);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = Settle });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)province ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Char });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. (kinds ?? Enum.GetValues<RegistryEventKind>()).Select(LedgerReason)] });
         var events = new List<RegistryEvent>();
         var position = after;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -78,4 +83,14 @@ public sealed class EventFeed(NpgsqlDataSource database)
 
         return ([.. events], position);
     }
+
+    // The ledger row an event of a kind is read from: a relocation from its departure.
+    private static string LedgerReason(RegistryEventKind kind) => kind switch
+    {
+        RegistryEventKind.Birth => "birth",
+        RegistryEventKind.Death => "death",
+        RegistryEventKind.Relocation => "departure",
+        RegistryEventKind.Reorganisation => "reorganisation",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a kind of event."),
+    };
 }

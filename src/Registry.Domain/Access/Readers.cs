@@ -96,8 +96,8 @@ public static class Readers
             (ActorRole.ProvincialOfficer, _) => actor.ProvinceCode is null ? "A provincial officer without a province reads nobody." : null,
             (ActorRole.Citizen, PersonalDataKind.Record or PersonalDataKind.History or PersonalDataKind.Numbers) => null,
             (ActorRole.Citizen, _) => $"A citizen reads their own record and history only; {Describe(kind)} are for officials.",
-            // Partners get the event kinds of their policy once partner policies exist; until then, no feed at all.
-            (ActorRole.MinistryPartner, PersonalDataKind.Events) => "A ministry partner receives only the event kinds of its policy, and no policy grants any yet.",
+            // A partner's feed holds only the event kinds and fields of its policy: PartnerPolicies decides that next.
+            (ActorRole.MinistryPartner, PersonalDataKind.Events) => null,
             (ActorRole.MinistryPartner, _) => $"A ministry partner reads no {Describe(kind)}: it verifies details or asks eKYC fields under its policy.",
             (ActorRole.Operator, _) => "An operator runs the cluster (dashboard, health, metrics) and reads no personal data.",
             _ => $"The role {actor.Role} reads no personal data.",

@@ -72,6 +72,7 @@ public sealed partial class CitizenGrain
             var (moved, counts) = Renumbering.HandOver(State.Resident!, target);
             if (await GrainFactory.Citizen(target).AdoptAsync(moved, [.. State.History]))
             {
+                await HandOverLockAsync(target);
                 await StoreAsync(State with
                 {
                     SupersededBy = target, RenumberingTo = null, Version = State.Version + 1, ProjectionPending = true, PendingCounts = [.. State.PendingCounts, .. counts],

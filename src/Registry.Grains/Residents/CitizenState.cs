@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Registry.Contracts.Access;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
 using Registry.Domain.Residents;
@@ -35,6 +36,9 @@ public sealed record CitizenState
 
     /// <summary>The number that replaced this one; every call is passed on to it.</summary>
     public PersonalIdNumber? SupersededBy { get; init; }
+
+    /// <summary>The person's lock against partners (<c>CitizenGrain.Lock.cs</c>); never set for most people.</summary>
+    public RecordLock Lock { get; init; } = RecordLock.Never;
 
     /// <summary>Whether effects are owed to others.</summary>
     [JsonIgnore]
