@@ -26,6 +26,7 @@ app.MapProvincesApi();
 app.MapReorganisationsApi();
 app.MapCommuneListsApi();
 app.MapHouseholdsApi();
+app.MapProposalsApi();
 app.MapStatisticsApi();
 app.MapEventsApi();
 app.MapBatchesApi();

@@ -50,6 +50,10 @@ public static class RegistryGrains
     /// <summary>The key of the registration grain for <paramref name="idempotencyKey"/>; the prefix keeps digit-only keys strings.</summary>
     public static string RegistrationKey(string idempotencyKey) => "registration:" + idempotencyKey;
 
+    /// <summary>The proposal with this id.</summary>
+    public static IProposalGrain Proposal(this IGrainFactory grains, string proposalId) =>
+        grains.GetGrain<IProposalGrain>("proposal:" + proposalId);
+
     /// <summary>The batch with this id.</summary>
     public static IBatchGrain Batch(this IGrainFactory grains, string batchId) =>
         grains.GetGrain<IBatchGrain>(BatchKey(batchId));

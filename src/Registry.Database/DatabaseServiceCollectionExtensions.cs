@@ -42,6 +42,9 @@ public static class DatabaseServiceCollectionExtensions
         services.TryAddSingleton<MigrationStatistics>();
         services.TryAddSingleton<CommuneLists>();
 
+        // Written by proposal grains, read by the API.
+        services.TryAddSingleton<ProposalList>();
+
         // Written and read by the API: uploads are stored without a silo.
         services.TryAddSingleton<BatchStore>();
 

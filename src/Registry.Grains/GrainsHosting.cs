@@ -5,6 +5,7 @@ using Registry.Grains.Batches;
 using Registry.Grains.Events;
 using Registry.Grains.Reorganisation;
 using Registry.Grains.ResidenceSweep;
+using Registry.Grains.Residents;
 using Registry.Grains.Resumption;
 
 namespace Registry.Grains;
@@ -24,10 +25,12 @@ public static class GrainsHosting
         var services = silo.Services;
         services.AddRegistryDatabase(connectionString);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(ProposalGrain.ClockKey, static (provider, _) => provider.GetRequiredService<TimeProvider>());
 
         services.AddOptions<UnfinishedWorkOptions>().BindConfiguration(UnfinishedWorkOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ReorganisationOptions>().BindConfiguration(ReorganisationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ResidenceSweepOptions>().BindConfiguration(ResidenceSweepOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ProposalOptions>().BindConfiguration(ProposalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BatchProcessingOptions>().BindConfiguration(BatchProcessingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         // Every silo makes sure the publisher runs and the two sweeps' reminders exist; asking again is harmless.

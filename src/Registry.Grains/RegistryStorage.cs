@@ -35,6 +35,9 @@ public static class RegistryStorage
     /// <summary>State name of reorganisation runs.</summary>
     public const string ReorganisationState = "reorganisation";
 
+    /// <summary>State name of <see cref="Residents.ProposalGrain"/>.</summary>
+    public const string ProposalState = "proposal";
+
     /// <summary>State name of <see cref="Identity.IdNumberAllocatorGrain"/>.</summary>
     public const string AllocatorState = "idNumberAllocator";
 }

@@ -4,6 +4,7 @@ using Orleans.Configuration;
 using Orleans.TestingHost;
 using Registry.Contracts.Events;
 using Registry.Grains;
+using Registry.Grains.Residents;
 using Registry.ServiceDefaults;
 using Registry.Silo.Hosting;
 using Xunit;
@@ -90,6 +91,8 @@ public static class RegistryTestCluster
             var connectionString = RegistryDatabase.ConnectionString(siloBuilder.Configuration);
             siloBuilder.UseRegistryClustering(connectionString);
             siloBuilder.UseRegistryStorage(connectionString);
+            // Before the grains' registrations, which keep a clock already registered.
+            siloBuilder.Services.AddKeyedSingleton<TimeProvider>(ProposalGrain.ClockKey, new ProposalClock());
             siloBuilder.AddRegistryGrains(connectionString);
             // Below the one-minute production floor, so that reminder tests take seconds.
             siloBuilder.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));

@@ -8,6 +8,12 @@ public static class TestActors
     /// <summary>A central administrator: may write anyone and correct birth dates and sexes.</summary>
     public static Actor Administrator { get; } = new("test-central-admin", ActorRole.CentralAdministrator, null);
 
+    /// <summary>Another central administrator: the second official who approves what <see cref="Administrator"/> or an officer proposed.</summary>
+    public static Actor SecondAdministrator { get; } = new("test-central-admin-2", ActorRole.CentralAdministrator, null);
+
+    /// <summary>A second officer of <paramref name="provinceCode"/>, who may approve what <see cref="Officer"/> of it proposed.</summary>
+    public static Actor SecondOfficer(string provinceCode) => new($"test-officer-{provinceCode}-2", ActorRole.ProvincialOfficer, provinceCode);
+
     /// <summary>An officer of <paramref name="provinceCode"/>.</summary>
     public static Actor Officer(string provinceCode) => new($"test-officer-{provinceCode}", ActorRole.ProvincialOfficer, provinceCode);
 

@@ -2,10 +2,12 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Registry.Api.Access;
+using Registry.Api.Audit;
 using Registry.Api.Errors;
 using Registry.Contracts;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
+using Registry.Domain.Access;
 using Registry.Domain.Residents;
 
 namespace Registry.Api.Residents;
@@ -20,6 +22,7 @@ public static class ResidentChangesApi
         residents.MapPost("/{personalIdNumber}/amendments", AmendAsync)
             .WithName("AmendResident")
             .RequireAuthorization(RegistryPolicies.Write)
+            .AuditsPersonalData()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -29,6 +32,8 @@ public static class ResidentChangesApi
                              "spouse, guardian (12-digit numbers), deathDate, deathPlace. Only a central administrator corrects birthDate or sex; when the " +
                              "correction contradicts the number, a new number is issued and returned, and the old one keeps resolving to the person. " +
                              "After death, permanentAddress, spouse, guardian and nationality are closed (409). Every change is kept in the history. " +
+                             "An amendment touching fullName, birthDate or sex is proposed, not applied: 202 with the proposal (Location /proposals/{id}), " +
+                             "applied whole (with its other fields) only when a second official approves it (POST /proposals/{id}/approval). " +
                              "The Idempotency-Key identifies the amendment: repeating it has the effect of one.");
 
         residents.MapPost("/{personalIdNumber}/relocations", RelocateAsync)
@@ -68,22 +73,27 @@ public static class ResidentChangesApi
         residents.MapPost("/{personalIdNumber}/death", RecordDeathAsync)
             .WithName("RecordDeath")
             .RequireAuthorization(RegistryPolicies.Write)
+            .AuditsPersonalData()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Record a person's death")
-            .WithDescription("Closes the record for everything except corrections and takes the person out of their province's resident count. " +
-                             "The Idempotency-Key identifies the operation: repeating it has the effect of one.");
+            .WithSummary("Propose a person's death, for a second official to approve")
+            .WithDescription("Changes nothing yet: answers 202 with the proposal (Location /proposals/{id}). Once a second official approves it " +
+                             "(POST /proposals/{id}/approval) the death closes the record for everything except corrections and takes the person " +
+                             "out of their province's resident count. A death that could not be recorded (before birth, already recorded) is refused " +
+                             "at once. The Idempotency-Key identifies the operation: repeating it has the effect of one.");
         return residents;
     }
 
-    private static async Task<Results<Ok<ResidentResponse>, RefusalProblem>> AmendAsync(
+    // An amendment touching a four-eyes field is proposed whole, its other fields with it: applying them now and the rest
+    // later would split one request in two, against invariant 4 (applied whole or refused).
+    private static async Task<Results<Ok<ResidentResponse>, Accepted<ProposalResponse>, RefusalProblem>> AmendAsync(
         string personalIdNumber,
         [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         AmendResidentRequest request,
         ClaimsPrincipal user,
         IClusterClient cluster,
-        HttpResponse response)
+        HttpContext context)
     {
         var errors = new FieldErrors();
         var number = Number(personalIdNumber, errors);
@@ -96,16 +106,32 @@ public static class ResidentChangesApi
 
         var command = new AmendResident(idempotencyKey!, user.ToActor(), request.Reason!, request.DocumentReference!,
             [.. request.Changes!.Select(change => new FieldChange(change.Key, change.Value))]);
-        return Answer(await cluster.Citizen(number!.Value).AmendAsync(command), response);
+        context.Audit().Touch(number!.Value.Value, request.Changes!.Keys);
+        if (FourEyes.Needs(command))
+        {
+            return await ProposalsApi.ProposeAsync(cluster, number.Value, new ProposedChange(null, command), context.Response) switch
+            {
+                { Result: Accepted<ProposalResponse> accepted } => accepted,
+                { Result: RefusalProblem refused } => refused,
+                var other => throw new InvalidOperationException($"Unknown answer {other.Result.GetType().Name}."),
+            };
+        }
+
+        return Answer(await cluster.Citizen(number.Value).AmendAsync(command), context.Response) switch
+        {
+            { Result: Ok<ResidentResponse> ok } => ok,
+            { Result: RefusalProblem refused } => refused,
+            var other => throw new InvalidOperationException($"Unknown answer {other.Result.GetType().Name}."),
+        };
     }
 
-    private static async Task<Results<Ok<ResidentResponse>, RefusalProblem>> RecordDeathAsync(
+    private static async Task<Results<Accepted<ProposalResponse>, RefusalProblem>> RecordDeathAsync(
         string personalIdNumber,
         [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         RecordDeathRequest request,
         ClaimsPrincipal user,
         IClusterClient cluster,
-        HttpResponse response)
+        HttpContext context)
     {
         var errors = new FieldErrors();
         var number = Number(personalIdNumber, errors);
@@ -117,7 +143,8 @@ public static class ResidentChangesApi
         }
 
         var command = new RecordDeath(idempotencyKey!, user.ToActor(), request.Date!.Value, request.Place!, request.DocumentReference!);
-        return Answer(await cluster.Citizen(number!.Value).RecordDeathAsync(command), response);
+        context.Audit().Touch(number!.Value.Value, [ResidentFields.Death]);
+        return await ProposalsApi.ProposeAsync(cluster, number.Value, new ProposedChange(command, null), context.Response);
     }
 
     private static async Task<Results<Ok<ResidentResponse>, RefusalProblem>> RelocateAsync(

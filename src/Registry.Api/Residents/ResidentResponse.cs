@@ -81,14 +81,17 @@ public sealed record ResidentChangeResponse(
     string? OldValue,
     string? NewValue,
     string? Reason,
-    string? DocumentReference)
+    string? DocumentReference,
+    string? ApprovedById,
+    string? ApprovedByRole)
 {
     /// <summary>The response for <paramref name="change"/>.</summary>
     public static ResidentChangeResponse From(ResidentChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
         return new(change.OperationId, JsonName(change.Kind.ToString()), change.At, change.Actor.Id, JsonName(change.Actor.Role.ToString()),
-            change.Field, change.OldValue, change.NewValue, change.Reason, change.DocumentReference);
+            change.Field, change.OldValue, change.NewValue, change.Reason, change.DocumentReference,
+            change.ApprovedBy?.Id, change.ApprovedBy is { } approver ? JsonName(approver.Role.ToString()) : null);
     }
 
     private static string JsonName(string name) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name);

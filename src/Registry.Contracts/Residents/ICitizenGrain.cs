@@ -32,11 +32,24 @@ public interface ICitizenGrain : IGrainWithStringKey
     [ReadOnly]
     Task<NumberLineage?> GetNumbersAsync();
 
-    /// <summary>Corrects fields; issues a new number when a corrected birth date or sex contradicts this one.</summary>
+    /// <summary>
+    /// Corrects fields; issues a new number when a corrected birth date or sex contradicts this one. A correction of full
+    /// name, birth date or sex is refused unless it carries a second official's approval (<see cref="IProposalGrain"/>).
+    /// </summary>
     Task<ChangeOutcome> AmendAsync(AmendResident command);
 
-    /// <summary>Records the person's death and takes them out of their province's resident count.</summary>
+    /// <summary>
+    /// Records the person's death and takes them out of their province's resident count; refused unless the command
+    /// carries a second official's approval (<see cref="IProposalGrain"/>).
+    /// </summary>
     Task<ChangeOutcome> RecordDeathAsync(RecordDeath command);
+
+    /// <summary>
+    /// Whether a proposed death or correction would apply if a second official approved it now, and where the person
+    /// lives (whose officers approve); stores nothing.
+    /// </summary>
+    [ReadOnly]
+    Task<ProposalCheck> CheckProposalAsync(ProposedChange change);
 
     /// <summary>
     /// Moves the person's permanent residence: the change and the province counts it owes (a departure from the old

@@ -19,6 +19,13 @@ public sealed record AmendResident(
     [property: Id(3)] string DocumentReference,
     [property: Id(4)] IReadOnlyList<FieldChange> Changes)
 {
+    /// <summary>
+    /// The second official's approval of a correction of full name, birth date or sex (issue 11: four eyes): without it
+    /// the citizen refuses such a correction. Set only by the proposal the correction was approved in.
+    /// </summary>
+    [Id(5)]
+    public Approval? Approval { get; init; }
+
     /// <summary>Whether <paramref name="other"/> is the same amendment.</summary>
     public bool Equals(AmendResident? other) =>
         other is not null
@@ -26,7 +33,8 @@ public sealed record AmendResident(
         && Actor == other.Actor
         && Reason == other.Reason
         && DocumentReference == other.DocumentReference
-        && Changes.SequenceEqual(other.Changes);
+        && Changes.SequenceEqual(other.Changes)
+        && Approval == other.Approval;
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(IdempotencyKey, Reason, DocumentReference);
@@ -53,7 +61,15 @@ public sealed record RecordDeath(
     [property: Id(1)] Actor Actor,
     [property: Id(2)] DateOnly Date,
     [property: Id(3)] string Place,
-    [property: Id(4)] string DocumentReference);
+    [property: Id(4)] string DocumentReference)
+{
+    /// <summary>
+    /// The second official's approval (issue 11: four eyes): without it the citizen refuses to record a death. Set only
+    /// by the proposal the death was approved in.
+    /// </summary>
+    [Id(5)]
+    public Approval? Approval { get; init; }
+}
 
 /// <summary>What became of an amendment or a death record.</summary>
 [GenerateSerializer, Immutable, Alias("registry.ChangeOutcome")]
@@ -94,7 +110,15 @@ public sealed record ResidentChange(
     [property: Id(5)] string? OldValue,
     [property: Id(6)] string? NewValue,
     [property: Id(7)] string? Reason,
-    [property: Id(8)] string? DocumentReference);
+    [property: Id(8)] string? DocumentReference)
+{
+    /// <summary>
+    /// The second official who approved the change when it needed one (a death, a correction of full name, birth date or
+    /// sex); <see cref="Actor"/> is then the official who proposed it. Null for every other change.
+    /// </summary>
+    [Id(9)]
+    public Actor? ApprovedBy { get; init; }
+}
 
 /// <summary>Kinds of operations in a person's history.</summary>
 [GenerateSerializer, Alias("registry.ResidentChangeKind")]

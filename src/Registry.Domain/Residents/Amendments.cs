@@ -34,8 +34,30 @@ public sealed record Acceptance(
 /// </summary>
 public static class Amendments
 {
-    /// <summary>Decides <paramref name="command"/> against <paramref name="current"/>.</summary>
-    public static Decision Decide(AmendResident command, ResidentRecord current, DateOnly today, DateTimeOffset now)
+    /// <summary>
+    /// Decides <paramref name="command"/> against <paramref name="current"/>. A correction of full name, birth date or sex
+    /// is refused unless it carries a second official's approval (<see cref="FourEyes"/>).
+    /// </summary>
+    public static Decision Decide(AmendResident command, ResidentRecord current, DateOnly today, DateTimeOffset now) =>
+        Decide(command, current, today, now, proposing: false);
+
+    /// <summary>
+    /// What a second official's approval of <paramref name="change"/> would meet now: the decision of the change as if
+    /// approved, without the approval. A proposal that would be refused anyway is refused at once, naming the field.
+    /// </summary>
+    public static Decision DecideProposal(ProposedChange change, ResidentRecord current, DateOnly today, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return change switch
+        {
+            { Death: { } death, Amendment: null } => Decide(death, current, today, now, proposing: true),
+            { Death: null, Amendment: { } amendment } when FourEyes.Needs(amendment) => Decide(amendment, current, today, now, proposing: true),
+            { Death: null, Amendment: not null } => Invalid("changes", "Only a correction of fullName, birthDate or sex is proposed; other fields are amended at once."),
+            _ => Invalid("change", "A proposal is of a death or of an amendment."),
+        };
+    }
+
+    private static Decision Decide(AmendResident command, ResidentRecord current, DateOnly today, DateTimeOffset now, bool proposing)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(current);
@@ -118,7 +140,10 @@ public static class Amendments
             }
 
             updated = next!;
-            entries.Add(new ResidentChange(command.IdempotencyKey, ResidentChangeKind.Amendment, now, command.Actor, change.Field, oldValue, newValue, reason, document));
+            entries.Add(new ResidentChange(command.IdempotencyKey, ResidentChangeKind.Amendment, now, command.Actor, change.Field, oldValue, newValue, reason, document)
+            {
+                ApprovedBy = command.Approval?.Approver,
+            });
         }
 
         if (!errors.Any && updated.Death is { } correctedDeath && correctedDeath.Date < updated.BirthDate)
@@ -127,13 +152,29 @@ public static class Amendments
                 "The death date cannot be before the birth date.");
         }
 
-        return errors.Any
-            ? Invalid(errors)
-            : new Acceptance(updated, [.. entries], [.. links], !updated.PersonalIdNumber.IsConsistentWith(updated.BirthDate, updated.Sex));
+        if (errors.Any)
+        {
+            return Invalid(errors);
+        }
+
+        // Last, so that bad input is refused as such whether or not it was approved.
+        if (!proposing && command.Changes!.FirstOrDefault(change => FourEyes.Fields.Contains(change.Field)) is { } guarded
+            && FourEyes.GateRefusal(command.Actor, command.Approval, current, [.. command.Changes!.Select(change => change.Field)], guarded.Field) is { } unapproved)
+        {
+            return new Refused(unapproved);
+        }
+
+        return new Acceptance(updated, [.. entries], [.. links], !updated.PersonalIdNumber.IsConsistentWith(updated.BirthDate, updated.Sex));
     }
 
-    /// <summary>Decides <paramref name="command"/> against <paramref name="current"/>.</summary>
-    public static Decision Decide(RecordDeath command, ResidentRecord current, DateOnly today, DateTimeOffset now)
+    /// <summary>
+    /// Decides <paramref name="command"/> against <paramref name="current"/>; refused unless the command carries a second
+    /// official's approval (<see cref="FourEyes"/>).
+    /// </summary>
+    public static Decision Decide(RecordDeath command, ResidentRecord current, DateOnly today, DateTimeOffset now) =>
+        Decide(command, current, today, now, proposing: false);
+
+    private static Decision Decide(RecordDeath command, ResidentRecord current, DateOnly today, DateTimeOffset now, bool proposing)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(current);
@@ -154,6 +195,11 @@ public static class Amendments
             return refusal;
         }
 
+        if (!proposing && FourEyes.GateRefusal(command.Actor, command.Approval, current, [ResidentFields.Death], "approval") is { } unapproved)
+        {
+            return new Refused(unapproved);
+        }
+
         if (current.Death is { } recorded)
         {
             return new Refused(new Refusal(RefusalKind.Conflict, "A death is already recorded; correct it with an amendment. Nothing was changed.",
@@ -163,7 +209,10 @@ public static class Amendments
         var updated = current with { Death = new DeathRecord(command.Date, place!, document!) };
         ResidentChange[] entries =
         [
-            new(command.IdempotencyKey, ResidentChangeKind.Death, now, command.Actor, ResidentFields.Death, null, ResidentFields.Read(updated, ResidentFields.Death), null, document),
+            new(command.IdempotencyKey, ResidentChangeKind.Death, now, command.Actor, ResidentFields.Death, null, ResidentFields.Read(updated, ResidentFields.Death), null, document)
+            {
+                ApprovedBy = command.Approval?.Approver,
+            },
         ];
         // A dead person is no longer counted among their province's residents; one death per number, whatever the operation.
         var count = new ResidentCountChange($"death:{current.PersonalIdNumber}", current.PersonalIdNumber, -1, ResidentCountReason.Death);

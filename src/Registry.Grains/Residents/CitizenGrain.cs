@@ -105,6 +105,35 @@ public sealed partial class CitizenGrain(
     }
 
     /// <inheritdoc />
+    /// <remarks>Read-only like <see cref="CheckRelocationAsync"/>: it decides on the stored record and stores nothing.</remarks>
+    public Task<ProposalCheck> CheckProposalAsync(ProposedChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return AtCurrentNumberAsync(successor => successor.CheckProposalAsync(change), async () =>
+        {
+            if (State.Resident is not { } resident)
+            {
+                return new ProposalCheck(new Refusal(RefusalKind.NotFound, "No person holds this personal ID number.",
+                    [new FieldError("personalIdNumber", $"{Number} is not in the registry.")]), Number, "");
+            }
+
+            if (State.History.Any(entry => entry.OperationId == change.IdempotencyKey))
+            {
+                return new ProposalCheck(new Refusal(RefusalKind.Conflict, "This idempotency key was already used for a change of this person; nothing was changed.",
+                    [new FieldError("idempotencyKey", $"'{change.IdempotencyKey}' belongs to an earlier change. Use a new key for a new change.")]), Number, "");
+            }
+
+            var decision = Amendments.DecideProposal(change, resident, Today, time.GetUtcNow());
+            if (decision is Acceptance accepted && await MissingLinksAsync(accepted.NewLinks) is { } missing)
+            {
+                decision = new Refused(missing);
+            }
+
+            return new ProposalCheck((decision as Refused)?.Refusal, resident.PersonalIdNumber, resident.PermanentResidenceProvince);
+        }, finishOwed: false);
+    }
+
+    /// <inheritdoc />
     /// <remarks>
     /// The intent is the moved record with the departure and arrival it owes, stored before either province is told;
     /// from there the move finishes whatever happens (this call, the next activation, or the sweep), so nobody is

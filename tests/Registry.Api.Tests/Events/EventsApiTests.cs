@@ -17,7 +17,7 @@ public sealed class EventsApiTests(ApiFixture api)
     public async Task A_death_is_read_back_from_the_position_before_it()
     {
         var person = await People.RegisterAsync(api, province: "079");
-        using (var death = await api.PostAsync($"/residents/{person.PersonalIdNumber}/death", ApiFixture.NewIdempotencyKey(),
+        using (var death = await SecondOfficials.ProposeAndApproveAsync(api, $"/residents/{person.PersonalIdNumber}/death", ApiFixture.NewIdempotencyKey(),
                    """{"date":"2026-01-03","place":"Hồ Chí Minh","documentReference":"KT-7"}"""))
         {
             Assert.Equal(HttpStatusCode.OK, death.StatusCode);

@@ -68,11 +68,10 @@ public sealed class AmendingResidentsTests(ApiFixture api)
     {
         var person = await People.RegisterAsync(api, province: "001", birthDate: "1985-03-03", sex: "male");
 
-        using var response = await api.PostAsync($"/residents/{person.PersonalIdNumber}/amendments", ApiFixture.NewIdempotencyKey(),
+        using var response = await SecondOfficials.ProposeAndApproveAsync(api, $"/residents/{person.PersonalIdNumber}/amendments", ApiFixture.NewIdempotencyKey(),
             Amendment("Sai năm sinh", "TA-3/2026", ("birthDate", "1986-03-03")));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var renumbered = (await response.Content.ReadFromJsonAsync<ResidentResponse>())!;
+        var renumbered = await SecondOfficials.AppliedAsync(response);
         Assert.Matches("^001086[0-9]{6}$", renumbered.PersonalIdNumber);
         Assert.Equal([person.PersonalIdNumber], renumbered.PreviousNumbers);
 

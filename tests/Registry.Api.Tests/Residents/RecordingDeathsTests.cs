@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
-using Registry.Api.Residents;
 using Registry.Api.Tests.Hosting;
 using Registry.Domain;
 using Xunit;
@@ -21,13 +19,13 @@ public sealed class RecordingDeathsTests(ApiFixture api)
         var key = ApiFixture.NewIdempotencyKey();
         const string death = """{"date":"2026-11-01","place":"Bệnh viện Đa khoa tỉnh Tuyên Quang","documentReference":"KT-12/2026"}""";
 
-        using var recorded = await api.PostAsync($"/residents/{person.PersonalIdNumber}/death", key, death);
-        using var again = await api.PostAsync($"/residents/{person.PersonalIdNumber}/death", key, death);
+        using var recorded = await SecondOfficials.ProposeAndApproveAsync(api, $"/residents/{person.PersonalIdNumber}/death", key, death);
+        using var again = await SecondOfficials.ProposeAndApproveAsync(api, $"/residents/{person.PersonalIdNumber}/death", key, death);
 
-        Assert.Equal(HttpStatusCode.OK, recorded.StatusCode);
-        var dead = (await recorded.Content.ReadFromJsonAsync<ResidentResponse>())!;
+        var dead = await SecondOfficials.AppliedAsync(recorded);
         Assert.Equal((false, new DateOnly(2026, 11, 1)), (dead.Alive, dead.Death!.Date));
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(["true"], again.Headers.GetValues("Idempotent-Replayed"));
         Assert.Equal(before - 1, await api.ResidentsInAsync("008"));
 
         var snapshot = await api.SnapshotAsync();

@@ -116,7 +116,7 @@ public sealed class RelocatingResidentsTests(ApiFixture api) : IAsyncLifetime
 
         if (kind == "dead")
         {
-            using var death = await api.PostAsync($"/residents/{number}/death", ApiFixture.NewIdempotencyKey(),
+            using var death = await SecondOfficials.ProposeAndApproveAsync(api, $"/residents/{number}/death", ApiFixture.NewIdempotencyKey(),
                 """{"date":"2026-01-02","place":"Hà Nội","documentReference":"KT-9"}""");
             Assert.Equal(HttpStatusCode.OK, death.StatusCode);
         }

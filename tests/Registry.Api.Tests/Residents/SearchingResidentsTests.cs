@@ -42,7 +42,7 @@ public sealed class SearchingResidentsTests(ApiFixture api)
         var person = await People.RegisterAsync(api, province: "046");
         var corrected = People.UniqueName();
 
-        using var response = await api.PostAsync($"/residents/{person.PersonalIdNumber}/amendments", ApiFixture.NewIdempotencyKey(),
+        using var response = await SecondOfficials.ProposeAndApproveAsync(api, $"/residents/{person.PersonalIdNumber}/amendments", ApiFixture.NewIdempotencyKey(),
             AmendingResidentsTests.Amendment("Sai tên", "QĐ-2/2026", ("fullName", corrected)));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -56,9 +56,9 @@ public sealed class SearchingResidentsTests(ApiFixture api)
     {
         var person = await People.RegisterAsync(api, province: "046", birthDate: "1970-01-01");
 
-        using var response = await api.PostAsync($"/residents/{person.PersonalIdNumber}/amendments", ApiFixture.NewIdempotencyKey(),
+        using var response = await SecondOfficials.ProposeAndApproveAsync(api, $"/residents/{person.PersonalIdNumber}/amendments", ApiFixture.NewIdempotencyKey(),
             AmendingResidentsTests.Amendment("Sai năm sinh", "TA-7/2026", ("birthDate", "1971-01-01")));
-        var renumbered = (await response.Content.ReadFromJsonAsync<ResidentResponse>())!;
+        var renumbered = await SecondOfficials.AppliedAsync(response);
 
         var found = await SearchTypedAsync($"name={Uri.EscapeDataString(person.FullName)}");
         Assert.Equal([renumbered.PersonalIdNumber], found.Residents.Select(resident => resident.PersonalIdNumber));

@@ -152,9 +152,9 @@ public sealed class PersonRecordTests(PersonRecordClusterFixture fixture) : ICla
         var amendment = new AmendResident("amend-" + Guid.NewGuid().ToString("N"), TestActors.Officer("001"), "Sai chính tả", "GKS-778/2026",
             [new FieldChange("fullName", "Đỗ Thị Mây")]);
 
-        var changed = Assert.IsType<Changed>(await citizen.AmendAsync(amendment));
-        var replayed = Assert.IsType<Changed>(await citizen.AmendAsync(amendment));
-        var reused = Assert.IsType<ChangeRefused>(await citizen.AmendAsync(amendment with { Changes = [new FieldChange("fullName", "Đỗ Mây")] })).Refusal;
+        var changed = Assert.IsType<Changed>(await _client.AmendApprovedAsync(person.PersonalIdNumber, amendment));
+        var replayed = Assert.IsType<Changed>(await _client.AmendApprovedAsync(person.PersonalIdNumber, amendment));
+        var reused = Assert.IsType<ChangeRefused>(await _client.AmendApprovedAsync(person.PersonalIdNumber, amendment with { Changes = [new FieldChange("fullName", "Đỗ Mây")] })).Refusal;
 
         Assert.Equal(("Đỗ Thị Mây", false, true), (changed.Resident.FullName, changed.Replayed, replayed.Replayed));
         Assert.Equal(RefusalKind.Conflict, reused.Kind);
@@ -162,6 +162,7 @@ public sealed class PersonRecordTests(PersonRecordClusterFixture fixture) : ICla
         Assert.Equal(2, history.Length);
         Assert.Equal(("fullName", "Đỗ Thị Mai", "Đỗ Thị Mây", "Sai chính tả", "GKS-778/2026"),
             (history[1].Field, history[1].OldValue, history[1].NewValue, history[1].Reason, history[1].DocumentReference));
+        Assert.Equal((TestActors.Officer("001"), TestActors.SecondAdministrator), (history[1].Actor, history[1].ApprovedBy));
     }
 
     /// <summary>Refused amendments (no reason, a birth date by an officer, an unknown link, an unknown person) change nothing.</summary>
@@ -197,7 +198,7 @@ public sealed class PersonRecordTests(PersonRecordClusterFixture fixture) : ICla
         var amendment = new AmendResident("amend-" + Guid.NewGuid().ToString("N"), TestActors.Administrator, "Sai năm sinh trên giấy khai sinh", "TA-12/2026",
             [new FieldChange("birthDate", "2000-01-01")]);
 
-        var renumbered = Assert.IsType<Changed>(await _client.Citizen(person.PersonalIdNumber).AmendAsync(amendment)).Resident;
+        var renumbered = Assert.IsType<Changed>(await _client.AmendApprovedAsync(person.PersonalIdNumber, amendment)).Resident;
 
         Assert.NotEqual(person.PersonalIdNumber, renumbered.PersonalIdNumber);
         Assert.StartsWith("004200", renumbered.PersonalIdNumber.Value, StringComparison.Ordinal);
@@ -212,7 +213,7 @@ public sealed class PersonRecordTests(PersonRecordClusterFixture fixture) : ICla
         Assert.Equal(residents, (await _client.Province("004").GetCountsAsync()).Residents);
 
         // Repeated through the old number, the amendment reaches the person and is recognised.
-        Assert.True(Assert.IsType<Changed>(await _client.Citizen(person.PersonalIdNumber).AmendAsync(amendment)).Replayed);
+        Assert.True(Assert.IsType<Changed>(await _client.AmendApprovedAsync(person.PersonalIdNumber, amendment)).Replayed);
     }
 
     /// <summary>
@@ -227,12 +228,13 @@ public sealed class PersonRecordTests(PersonRecordClusterFixture fixture) : ICla
         var residents = (await _client.Province("006").GetCountsAsync()).Residents;
         var death = new RecordDeath("death-" + Guid.NewGuid().ToString("N"), TestActors.Officer("006"), new DateOnly(2026, 11, 1), "Bệnh viện tỉnh Cao Bằng", "KT-5/2026");
 
-        var dead = Assert.IsType<Changed>(await citizen.RecordDeathAsync(death)).Resident;
-        Assert.True(Assert.IsType<Changed>(await citizen.RecordDeathAsync(death)).Replayed);
+        Assert.Equal(RefusalKind.Forbidden, Assert.IsType<ChangeRefused>(await citizen.RecordDeathAsync(death)).Refusal.Kind);
+        var dead = Assert.IsType<Changed>(await _client.RecordApprovedDeathAsync(person.PersonalIdNumber, death)).Resident;
+        Assert.True(Assert.IsType<Changed>(await _client.RecordApprovedDeathAsync(person.PersonalIdNumber, death)).Replayed);
 
         Assert.False(dead.IsAlive);
         Assert.Equal(residents - 1, (await _client.Province("006").GetCountsAsync()).Residents);
-        Assert.Equal(RefusalKind.Conflict, Assert.IsType<ChangeRefused>(await citizen.RecordDeathAsync(death with { IdempotencyKey = "death-again-" + Guid.NewGuid().ToString("N") })).Refusal.Kind);
+        Assert.Equal(RefusalKind.Conflict, Assert.IsType<ChangeRefused>(await _client.RecordApprovedDeathAsync(person.PersonalIdNumber, death with { IdempotencyKey = "death-again-" + Guid.NewGuid().ToString("N") })).Refusal.Kind);
 
         var before = await StorageAsync();
         var address = Assert.IsType<ChangeRefused>(await citizen.AmendAsync(new AmendResident("amend-" + Guid.NewGuid().ToString("N"), TestActors.Officer("006"),

@@ -31,7 +31,7 @@ public sealed partial class RelocationTests
             var mover = await RegisterAsync("001");
             var move = Move("079", "26734", "2 Đồng Khởi");
             Assert.IsType<Changed>(await _client.Citizen(mover.PersonalIdNumber).RelocateAsync(move));
-            Assert.IsType<Changed>(await _client.Citizen(mover.PersonalIdNumber).RecordDeathAsync(
+            Assert.IsType<Changed>(await _client.RecordApprovedDeathAsync(mover.PersonalIdNumber,
                 new RecordDeath("death-" + Guid.NewGuid().ToString("N"), TestActors.Administrator, DateOnly.FromDateTime(DateTime.UtcNow), "Hồ Chí Minh", "KT-4")));
             string[] expected =
             [

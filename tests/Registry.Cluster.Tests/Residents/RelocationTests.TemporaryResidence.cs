@@ -37,7 +37,7 @@ public sealed partial class RelocationTests
         var citizen = _client.Citizen(person.PersonalIdNumber);
         Assert.IsType<Changed>(await citizen.RelocateAsync(Move("001", "00004", "5 Hàng Gai")));
         var dead = await RegisterAsync("001");
-        Assert.IsType<Changed>(await _client.Citizen(dead.PersonalIdNumber).RecordDeathAsync(
+        Assert.IsType<Changed>(await _client.RecordApprovedDeathAsync(dead.PersonalIdNumber,
             new RecordDeath("death-" + Guid.NewGuid().ToString("N"), TestActors.Administrator, new DateOnly(2026, 1, 2), "Hà Nội", "KT-3")));
         var elsewhere = new ResidenceAddress("079", "26734", "9 Nguyễn Trãi");
         var storage = await StorageAsync();

@@ -118,7 +118,7 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
         var citizen = _client.Citizen(person.PersonalIdNumber);
         Assert.IsType<Changed>(await citizen.RelocateAsync(Move("001", "00004", "5 Hàng Gai")));
         var dead = await RegisterAsync("001");
-        Assert.IsType<Changed>(await _client.Citizen(dead.PersonalIdNumber).RecordDeathAsync(
+        Assert.IsType<Changed>(await _client.RecordApprovedDeathAsync(dead.PersonalIdNumber,
             new RecordDeath("death-" + Guid.NewGuid().ToString("N"), TestActors.Administrator, new DateOnly(2026, 1, 2), "Hà Nội", "KT-1")));
         var nobody = PersonalIdNumber.Create(IdNumberPrefix.For("001", Sex.Male, new DateOnly(1950, 1, 1)), 999_998);
         var storage = await StorageAsync();
@@ -303,7 +303,7 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
     public async Task A_household_with_a_member_who_cannot_move_moves_nobody()
     {
         var members = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => RegisterAsync("001")));
-        Assert.IsType<Changed>(await _client.Citizen(members[1].PersonalIdNumber).RecordDeathAsync(
+        Assert.IsType<Changed>(await _client.RecordApprovedDeathAsync(members[1].PersonalIdNumber,
             new RecordDeath("death-" + Guid.NewGuid().ToString("N"), TestActors.Administrator, new DateOnly(2026, 1, 2), "Hà Nội", "KT-2")));
         var command = Household([.. members.Select(member => member.PersonalIdNumber)], "048", "20194");
         var storage = await StorageAsync();

@@ -24,8 +24,11 @@ public sealed class AmendmentsTests
 
     private static readonly ResidentRecord DeadAnh = Anh with { Death = new DeathRecord(new DateOnly(2026, 1, 2), "Bệnh viện Bạch Mai", "KT-01/2026") };
 
+    private static readonly Actor SecondAdmin = new("admin-2", ActorRole.CentralAdministrator, null);
+
+    // Approved by a second central administrator, who may approve every change: these tests are about the change itself.
     private static AmendResident Amend(Actor actor, params FieldChange[] changes) =>
-        new("amend-1", actor, "Sai chính tả khi đăng ký", "QĐ-123/2026", changes);
+        new("amend-1", actor, "Sai chính tả khi đăng ký", "QĐ-123/2026", changes) { Approval = new Approval("proposal-1", SecondAdmin) };
 
     /// <summary>A correction is applied with one history entry per field: who, when, field, old, new, why, document.</summary>
     [Fact]
@@ -39,8 +42,14 @@ public sealed class AmendmentsTests
         Assert.False(accepted.NeedsNewNumber);
         Assert.Equal(
             [
-                new ResidentChange("amend-1", ResidentChangeKind.Amendment, Now, Officer, "fullName", "Nguyễn Thị Ánh", "Nguyễn Thị Ảnh", "Sai chính tả khi đăng ký", "QĐ-123/2026"),
-                new ResidentChange("amend-1", ResidentChangeKind.Amendment, Now, Officer, "ethnicity", null, "Kinh", "Sai chính tả khi đăng ký", "QĐ-123/2026"),
+                new ResidentChange("amend-1", ResidentChangeKind.Amendment, Now, Officer, "fullName", "Nguyễn Thị Ánh", "Nguyễn Thị Ảnh", "Sai chính tả khi đăng ký", "QĐ-123/2026")
+                {
+                    ApprovedBy = SecondAdmin,
+                },
+                new ResidentChange("amend-1", ResidentChangeKind.Amendment, Now, Officer, "ethnicity", null, "Kinh", "Sai chính tả khi đăng ký", "QĐ-123/2026")
+                {
+                    ApprovedBy = SecondAdmin,
+                },
             ],
             accepted.Entries);
     }
@@ -62,7 +71,7 @@ public sealed class AmendmentsTests
     [InlineData("Sai", "", "documentReference")]
     public void An_amendment_needs_a_reason_and_a_document(string? reason, string? document, string field)
     {
-        var command = new AmendResident("amend-1", Officer, reason!, document!, [new FieldChange("ethnicity", "Kinh")]);
+        var command = Amend(Officer, new FieldChange("ethnicity", "Kinh")) with { Reason = reason!, DocumentReference = document! };
 
         var refusal = Assert.IsType<Refused>(Amendments.Decide(command, Anh, Today, Now)).Refusal;
 
@@ -178,7 +187,8 @@ public sealed class AmendmentsTests
     [Fact]
     public void A_death_is_checked_and_recorded_once()
     {
-        RecordDeath Death(DateOnly date, string place = "Hà Nội", string document = "KT-9") => new("death-1", Officer, date, place, document);
+        RecordDeath Death(DateOnly date, string place = "Hà Nội", string document = "KT-9") =>
+            new("death-1", Officer, date, place, document) { Approval = new Approval("proposal-1", SecondAdmin) };
 
         Assert.Equal("date", Assert.IsType<Refused>(Amendments.Decide(Death(Today.AddDays(1)), Anh, Today, Now)).Refusal.Errors.Single().Field);
         Assert.Equal("date", Assert.IsType<Refused>(Amendments.Decide(Death(new DateOnly(1990, 5, 16)), Anh, Today, Now)).Refusal.Errors.Single().Field);

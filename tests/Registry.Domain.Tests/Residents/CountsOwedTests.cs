@@ -29,7 +29,8 @@ public sealed class CountsOwedTests
     [Fact]
     public void A_death_owes_one_count_off_the_province()
     {
-        var accepted = Assert.IsType<Acceptance>(Amendments.Decide(new RecordDeath("death-1", HanoiOfficer, Today, "Hà Nội", "KT-1"), Anh, Today, Now));
+        var accepted = Assert.IsType<Acceptance>(Amendments.Decide(
+            new RecordDeath("death-1", HanoiOfficer, Today, "Hà Nội", "KT-1") { Approval = new Approval("proposal-1", Admin) }, Anh, Today, Now));
 
         Assert.Equal([new OwedCount("001", new ResidentCountChange($"death:{Anh.PersonalIdNumber}", Anh.PersonalIdNumber, -1, ResidentCountReason.Death))], accepted.Counts);
     }

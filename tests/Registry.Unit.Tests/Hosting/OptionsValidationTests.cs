@@ -10,6 +10,7 @@ using Registry.Contracts.Events;
 using Registry.Grains.Batches;
 using Registry.Grains.Reorganisation;
 using Registry.Grains.ResidenceSweep;
+using Registry.Grains.Residents;
 using Registry.Grains.Resumption;
 using Registry.ServiceDefaults;
 using Registry.Silo.Hosting;
@@ -38,6 +39,8 @@ public sealed class OptionsValidationTests
         { "Reorganisation:ReminderPeriod", "00:00:00", "Reorganisation:ReminderPeriod must be positive" },
         { "ResidenceSweep:Period", "00:00:00", "ResidenceSweep:Period must be positive" },
         { "ResidenceSweep:ReminderPeriod", "-00:01:00", "ResidenceSweep:ReminderPeriod must be positive" },
+        { "Proposals:OpenFor", "00:00:00", "Proposals:OpenFor must be positive and at most 90 days" },
+        { "Proposals:OpenFor", "91.00:00:00", "Proposals:OpenFor must be positive and at most 90 days" },
         { "Batches:ChunkSize", "5001", "Batches:ChunkSize must be between 1 and 5000" },
         { "Batches:Concurrency", "0", "Batches:Concurrency must be between 1 and 1000" },
         { "Batches:TickInterval", "-00:00:01", "Batches:TickInterval must not be negative" },
@@ -116,6 +119,7 @@ public sealed class OptionsValidationTests
         _ = silo.Services.GetRequiredService<IOptions<ReorganisationOptions>>().Value;
         _ = silo.Services.GetRequiredService<IOptions<ResidenceSweepOptions>>().Value;
         _ = silo.Services.GetRequiredService<IOptions<BatchProcessingOptions>>().Value;
+        _ = silo.Services.GetRequiredService<IOptions<ProposalOptions>>().Value;
         _ = silo.Services.GetRequiredService<IOptions<SiloEndpointOptions>>().Value;
         _ = silo.Services.GetRequiredService<IOptions<EventStreamOptions>>().Value;
 
