@@ -19,7 +19,7 @@ public sealed class PartnerEventsApiTests(ApiFixture api)
     public async Task A_partner_reads_only_the_kinds_and_fields_of_its_policy()
     {
         var person = await People.RegisterAsync(api, province: "079");
-        using (var recorded = await api.PostAsync($"/residents/{person.PersonalIdNumber}/death", ApiFixture.NewIdempotencyKey(),
+        using (var recorded = await SecondOfficials.ProposeAndApproveAsync(api, $"/residents/{person.PersonalIdNumber}/death", ApiFixture.NewIdempotencyKey(),
                    """{"date":"2026-01-03","place":"Hồ Chí Minh","documentReference":"KT-9"}"""))
         {
             Assert.Equal(HttpStatusCode.OK, recorded.StatusCode);

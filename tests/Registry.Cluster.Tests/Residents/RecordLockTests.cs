@@ -96,7 +96,7 @@ public sealed class RecordLockTests(RecordLockClusterFixture fixture) : IClassFi
 
         var correction = new AmendResident(Guid.NewGuid().ToString("N"), TestActors.Administrator, "Sai năm sinh", "TA-3/2026",
             [new FieldChange("birthDate", "1986-03-03")]);
-        var renumbered = Assert.IsType<Changed>(await _client.Citizen(person.PersonalIdNumber).AmendAsync(correction)).Resident;
+        var renumbered = Assert.IsType<Changed>(await _client.AmendApprovedAsync(person.PersonalIdNumber, correction)).Resident;
 
         Assert.NotEqual(person.PersonalIdNumber, renumbered.PersonalIdNumber);
         Assert.True((await _client.Citizen(renumbered.PersonalIdNumber).GetForPartnerAsync()).Locked);

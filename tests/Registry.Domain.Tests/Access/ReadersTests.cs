@@ -104,7 +104,7 @@ public sealed class ReadersTests
     [InlineData(ActorRole.CentralAdministrator, "OOOOOOO")]
     [InlineData(ActorRole.ProvincialOfficer, "OOOOOOO")]
     [InlineData(ActorRole.Citizen, "OOO----")]
-    [InlineData(ActorRole.MinistryPartner, "-------")]
+    [InlineData(ActorRole.MinistryPartner, "-----O-")] // its policy's event kinds, decided next by PartnerPolicies
     [InlineData(ActorRole.Operator, "-------")]
     public void Each_role_uses_the_kinds_of_resource_of_the_table(ActorRole role, string allowed)
     {
