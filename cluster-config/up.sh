@@ -144,7 +144,7 @@ fi
 CS="$("$HERE/postgres.sh" url)"
 mkdir -p "$RUN_DIR"
 ensure_signing_key
-# The API checks tokens with these; Registry.Admin signs them with the same. Silos never see them.
+# The API and the silos (their dashboard) check tokens with these; Registry.Admin signs them with the same.
 auth_env=(
     "Registry__Auth__Issuer=$AUTH_ISSUER"
     "Registry__Auth__Audience=$AUTH_AUDIENCE"
@@ -166,7 +166,8 @@ for ((i = 1; i <= SILOS; i++)); do
         "Silo__Name=silo-$i" \
         "Silo__SiloPort=$((11110 + i))" \
         "Silo__GatewayPort=$((30000 + i))" \
-        "ASPNETCORE_URLS=http://127.0.0.1:$((8080 + i))"
+        "Silo__HttpPort=$((8080 + i))" \
+        "${auth_env[@]}"
 done
 for ((i = 1; i <= SILOS; i++)); do
     await "silo-$i" "http://127.0.0.1:$((8080 + i))/health/ready"
@@ -174,13 +175,18 @@ done
 
 # The API connects as a cluster client, so it starts once gateways are there.
 check_ports api "$API_PORT"
-start_process api "$API_DLL" "${common_env[@]}" "${auth_env[@]}" "ASPNETCORE_URLS=http://127.0.0.1:$API_PORT"
+# The load generator drives the API with the central administrator's token at thousands of requests a second:
+# that client's budget is raised here, on the local cluster only.
+start_process api "$API_DLL" "${common_env[@]}" "${auth_env[@]}" "ASPNETCORE_URLS=http://127.0.0.1:$API_PORT" \
+    "Registry__RateLimits__CentralAdministrator=100000000"
 await api "http://127.0.0.1:$API_PORT/health/ready"
 
 ADMIN_TOKEN_FILE="$RUN_DIR/token-central-administrator"
 OFFICER_TOKEN_FILE="$RUN_DIR/token-provincial-officer-001"
 mint_token "$ADMIN_TOKEN_FILE" --role central-administrator --subject local-admin
 mint_token "$OFFICER_TOKEN_FILE" --role provincial-officer --subject local-officer-001 --province 001
+OPERATOR_TOKEN_FILE="$RUN_DIR/token-operator"
+mint_token "$OPERATOR_TOKEN_FILE" --role operator --subject local-operator
 
 REFERENCE_DATA="${REGISTRY_REFERENCE_DATA:-$REGISTRY_ROOT/../shared/data}"
 for list in communes-2024.csv communes-2025.csv; do
@@ -198,7 +204,7 @@ echo
 echo "Registry is up: $SILOS silo(s) and one API (cluster $CLUSTER_ID)."
 echo "  API reference   http://127.0.0.1:$API_PORT/scalar"
 echo "  OpenAPI         http://127.0.0.1:$API_PORT/openapi/v1.json"
-echo "  dashboard       http://127.0.0.1:8081/dashboard"
+echo "  dashboard       http://127.0.0.1:8081/dashboard/ (operators only: send \"Authorization: Bearer \$(cat $OPERATOR_TOKEN_FILE)\", see README)"
 for ((i = 1; i <= SILOS; i++)); do
     echo "  silo-$i health   http://127.0.0.1:$((8080 + i))/health/ready"
 done

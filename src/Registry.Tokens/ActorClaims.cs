@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Security.Claims;
 using Registry.Contracts.Access;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
@@ -99,6 +100,13 @@ public static class ActorClaims
         return TryCreate(subjects.First(), role, province, out actor, out problem);
     }
 
+    /// <summary>The actor the claims of an authenticated <paramref name="user"/> name, or what is wrong with them.</summary>
+    public static bool TryRead(ClaimsPrincipal user, [NotNullWhen(true)] out Actor? actor, [NotNullWhen(false)] out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return TryRead(ValuesOf(user, Subject), ValuesOf(user, Role), ValuesOf(user, Province), out actor, out problem);
+    }
+
     /// <summary>Whether <paramref name="actor"/> may be written into a token, and if not why.</summary>
     public static bool IsWellFormed(Actor actor, [NotNullWhen(false)] out string? problem)
     {
@@ -127,6 +135,8 @@ public static class ActorClaims
 
         return claims;
     }
+
+    private static string[] ValuesOf(ClaimsPrincipal user, string type) => [.. user.FindAll(type).Select(claim => claim.Value)];
 
     private static bool TryCreate(
         string subject, ActorRole role, string? province, [NotNullWhen(true)] out Actor? actor, [NotNullWhen(false)] out string? problem)

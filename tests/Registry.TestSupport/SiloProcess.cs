@@ -16,17 +16,21 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
 
-    private SiloProcess(Process process, StreamWriter log, string name, Uri healthUri, string logPath)
+    private SiloProcess(Process process, StreamWriter log, string name, Uri httpUri, string logPath)
     {
         _process = process;
         _log = log;
         Name = name;
-        HealthUri = healthUri;
+        HttpUri = httpUri;
+        HealthUri = new Uri(httpUri, "/health/ready");
         LogPath = logPath;
     }
 
     /// <summary>The silo's name in the membership table.</summary>
     public string Name { get; }
+
+    /// <summary>Its HTTP port (health, dashboard), on loopback.</summary>
+    public Uri HttpUri { get; }
 
     /// <summary>Its readiness endpoint.</summary>
     public Uri HealthUri { get; }
@@ -38,7 +42,10 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <param name="name">Silo name.</param>
     /// <param name="connectionString">A migrated database.</param>
     /// <param name="clusterId">The cluster to join.</param>
-    /// <param name="settings">More configuration, as environment variables (e.g. <c>Orleans__Membership__ProbeTimeout</c>).</param>
+    /// <param name="settings">
+    /// More configuration, as environment variables (e.g. <c>Orleans__Membership__ProbeTimeout</c>). Token settings with a
+    /// random key are given unless these name others (<c>Registry__Auth__…</c>): a silo checks tokens at its dashboard.
+    /// </param>
     public static async Task<SiloProcess> StartAsync(string name, string connectionString, string clusterId, IReadOnlyDictionary<string, string> settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -56,7 +63,10 @@ public sealed class SiloProcess : IAsyncDisposable
         start.Environment["Silo__Name"] = name;
         start.Environment["Silo__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Silo__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}";
+        start.Environment["Silo__HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Registry__Auth__Issuer"] = "registry-tests";
+        start.Environment["Registry__Auth__Audience"] = "registry-api-tests";
+        start.Environment["Registry__Auth__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         foreach (var (key, value) in settings)
@@ -70,7 +80,7 @@ public sealed class SiloProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, line) => Write(log, line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var silo = new SiloProcess(process, log, name, new Uri($"http://127.0.0.1:{httpPort}/health/ready"), logPath);
+        var silo = new SiloProcess(process, log, name, new Uri($"http://127.0.0.1:{httpPort}"), logPath);
         await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
         return silo;
     }

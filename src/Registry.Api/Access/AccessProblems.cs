@@ -47,10 +47,13 @@ public static class AccessProblems
         SecurityTokenExpiredException => "The token has expired; get a new one.",
         SecurityTokenNotYetValidException => "The token is not valid yet; check the issuer's clock.",
         SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException =>
-            "The token's signature does not verify: it was not signed with this registry's key.",
+            "The token's signature does not verify: it was not signed with a key and algorithm this registry trusts.",
         SecurityTokenInvalidIssuerException => "The token was issued by someone other than this registry's issuer.",
         SecurityTokenInvalidAudienceException => "The token is meant for another audience than this API.",
-        SecurityTokenInvalidAlgorithmException => $"The token is not signed with {RegistryTokens.Algorithm}.",
+        SecurityTokenInvalidAlgorithmException =>
+            $"The token is signed with an algorithm this registry does not accept: {RegistryTokens.Algorithm} for its own tokens, {string.Join(" or ", RegistryTokens.ExternalAlgorithms)} for the identity provider's.",
+        // The registry's own rule; its message says how long the token lives and the maximum, nothing secret.
+        TokenLifetimeException lifetime => lifetime.Message,
         SecurityTokenNoExpirationException => "The token has no expiry time.",
         // Raised by the claim check after validation (AccessHosting); its message is ours and names no value.
         AuthenticationFailureException ours => ours.Message,

@@ -26,13 +26,10 @@ public static class ActorPrincipal
             : throw new InvalidOperationException($"The caller's claims do not name an actor: {problem}");
     }
 
-    /// <summary>The actor the claims name, or what is wrong with them; the rules are <see cref="ActorClaims.TryRead"/>.</summary>
+    /// <summary>The actor the claims name, or what is wrong with them; the rules are <see cref="ActorClaims.TryRead(ClaimsPrincipal, out Actor?, out string?)"/>.</summary>
     public static bool TryReadActor(this ClaimsPrincipal user, [NotNullWhen(true)] out Actor? actor, [NotNullWhen(false)] out string? problem)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return ActorClaims.TryRead(
-            ValuesOf(user, ActorClaims.Subject), ValuesOf(user, ActorClaims.Role), ValuesOf(user, ActorClaims.Province), out actor, out problem);
+        return ActorClaims.TryRead(user, out actor, out problem);
     }
-
-    private static string[] ValuesOf(ClaimsPrincipal user, string type) => [.. user.FindAll(type).Select(claim => claim.Value)];
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -25,7 +26,46 @@ public static class RegistrySiloHosting
             .UseRegistryStorage(connectionString)
             .AddRegistryGrains(connectionString)
             .AddDashboard(options => options.CounterUpdateIntervalMs = 2000));
+        builder.AddOperatorsDoor();
         return builder;
+    }
+
+    /// <summary>
+    /// The silo's HTTP port listens only at <see cref="SiloEndpointOptions.HttpEndpoint"/>, and callers are
+    /// authenticated by the API's token rules, so that the dashboard can be kept to operators.
+    /// </summary>
+    public static WebApplicationBuilder AddOperatorsDoor(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        // Explicit endpoints override ASPNETCORE_URLS, so no environment variable can open the port wider.
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<SiloEndpointOptions>>((kestrel, endpoints) =>
+        {
+            try
+            {
+                kestrel.Listen(endpoints.Value.HttpEndpoint());
+            }
+            catch (OptionsValidationException)
+            {
+                // Building the host creates the server, before the start-up check: a bad setting is left to that check,
+                // which names it with every other bad setting and stops the host before anything listens.
+            }
+        });
+        builder.Services.AddRegistryBearerTokens();
+        return builder;
+    }
+
+    /// <summary>
+    /// Health for anyone (probes carry no token, and it names no person), the dashboard for operators only: it shows
+    /// every grain of the cluster, whose keys are personal ID numbers.
+    /// </summary>
+    public static WebApplication MapSiloEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapRegistryHealth();
+        app.MapOrleansDashboard("/dashboard").RequireAuthorization(BearerAuthentication.OperatorPolicy);
+        return app;
     }
 
     /// <summary>

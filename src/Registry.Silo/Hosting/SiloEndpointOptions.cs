@@ -27,11 +27,44 @@ public sealed class SiloEndpointOptions : IValidatableObject
     /// <summary>The address other silos and clients reach this silo at; loopback for a one-machine cluster.</summary>
     public string AdvertisedIP { get; set; } = IPAddress.Loopback.ToString();
 
-    /// <summary>Listen on every interface rather than only the advertised address (containers, NAT).</summary>
+    /// <summary>
+    /// Listen on every interface rather than only the advertised address (containers, NAT); the HTTP port too, since a
+    /// container's own address is not known in advance: its published ports are then the door.
+    /// </summary>
     public bool ListenOnAnyHostAddress { get; set; }
+
+    /// <summary>
+    /// The address of the HTTP port (health, dashboard): loopback, or a private address of the operators' network. The
+    /// dashboard checks tokens, but what nobody outside can reach cannot be attacked from outside.
+    /// </summary>
+    public string HttpAddress { get; set; } = IPAddress.Loopback.ToString();
+
+    /// <summary>The HTTP port (health for probes, the dashboard for operators).</summary>
+    public int HttpPort { get; set; } = 8081;
+
+    /// <summary>Where the HTTP port listens, once <see cref="Validate"/> found no problem.</summary>
+    public IPEndPoint HttpEndpoint() => new(ListenOnAnyHostAddress ? IPAddress.Any : IPAddress.Parse(HttpAddress), HttpPort);
 
     /// <summary>The advertised address, once <see cref="Validate"/> found no problem (a method: validation reads every property).</summary>
     public IPAddress AdvertisedAddress() => IPAddress.Parse(AdvertisedIP);
+
+    /// <summary>Loopback, RFC 1918 (IPv4) or unique local (RFC 4193, IPv6); never "any" or a public address.</summary>
+    public static bool IsLoopbackOrPrivate(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (IPAddress.IsLoopback(address) || address.IsIPv6UniqueLocal)
+        {
+            return true;
+        }
+
+        var bytes = address.GetAddressBytes();
+        return bytes.Length == 4 && (bytes[0] == 10 || (bytes[0] == 172 && bytes[1] is >= 16 and <= 31) || (bytes[0] == 192 && bytes[1] == 168));
+    }
 
     /// <summary>One message per unusable setting, naming its configuration key; checked when the silo starts.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -54,6 +87,19 @@ public sealed class SiloEndpointOptions : IValidatableObject
         {
             // Both listeners bind the same address, so the second would fail with an error that names no setting.
             yield return new($"{Section}:{nameof(GatewayPort)} must differ from {Section}:{nameof(SiloPort)}.", [nameof(GatewayPort)]);
+        }
+
+        if (HttpPort is < IPEndPoint.MinPort + 1 or > IPEndPoint.MaxPort)
+        {
+            yield return new($"{Section}:{nameof(HttpPort)} must be a port between 1 and 65535, e.g. 8081.", [nameof(HttpPort)]);
+        }
+
+        if (!IPAddress.TryParse(HttpAddress, out var http) || !IsLoopbackOrPrivate(http))
+        {
+            yield return new(
+                $"{Section}:{nameof(HttpAddress)} must be a loopback or private IP address (127.0.0.1, 10.x, 172.16-31.x, 192.168.x, fc00::/7), " +
+                "e.g. the host's address on the operators' network: health and the dashboard answer there.",
+                [nameof(HttpAddress)]);
         }
 
         if (!IPAddress.TryParse(AdvertisedIP, out _))

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 using Registry.Api.Tests.Hosting;
 using Registry.Api.Tests.Residents;
 using Registry.Tokens;
@@ -62,6 +63,43 @@ public sealed class RefusedTokensTests(ApiFixture api)
         };
 
         await AssertRefusedAsync(token, detailPart);
+    }
+
+    /// <summary>
+    /// A token signed with the real key is still refused (401 saying why, nothing stored) when it lives longer than the
+    /// maximum (a week), does not say when it was made, or is signed with another HMAC than HS256.
+    /// </summary>
+    [Theory]
+    [InlineData("valid for ten years", "at most 168 hours")]
+    [InlineData("valid for eight days", "at most 168 hours")]
+    [InlineData("without iat or nbf", "cannot be bounded")]
+    [InlineData("signed HS384 with the real key", "algorithm")]
+    [InlineData("signed HS512 with the real key", "algorithm")]
+    public async Task A_token_signed_with_the_real_key_but_breaking_a_rule_is_refused_with_401(string fault, string detailPart)
+    {
+        var claims = ActorClaims.ToClaims(TestActors.Administrator).ToDictionary();
+        var token = fault switch
+        {
+            "valid for ten years" => TestTokens.Forge(api.Auth, claims, lifetime: TimeSpan.FromDays(3653)),
+            "valid for eight days" => TestTokens.Forge(api.Auth, claims, lifetime: TimeSpan.FromDays(8)),
+            "without iat or nbf" => TestTokens.Forge(api.Auth, claims, dated: false),
+            "signed HS384 with the real key" => TestTokens.SignWithOtherHmac(api.Auth, claims, SecurityAlgorithms.HmacSha384),
+            "signed HS512 with the real key" => TestTokens.SignWithOtherHmac(api.Auth, claims, SecurityAlgorithms.HmacSha512),
+            _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, null),
+        };
+
+        await AssertRefusedAsync(token, detailPart, fault);
+    }
+
+    /// <summary>A token of exactly the maximum lifetime, as the token command mints at most, is accepted.</summary>
+    [Fact]
+    public async Task A_token_of_the_maximum_lifetime_is_accepted()
+    {
+        using var client = api.ClientWithToken(api.Tokens.Issue(TestActors.Administrator, RegistryTokens.MaximumLifetime));
+
+        using var read = await client.GetAsync(new Uri("/provinces/079", UriKind.Relative));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, read.StatusCode);
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ extern alias RegistryApi;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Hosting;
+using Registry.Api.Limits;
 using Registry.ServiceDefaults;
 using Registry.TestSupport;
 using Registry.Tokens;
@@ -17,8 +18,16 @@ namespace Registry.Api.Tests.Hosting;
 /// <param name="connectionString">The fixture's database, which also holds the membership table.</param>
 /// <param name="clusterId">The test cluster's id, so that the client finds that cluster's gateways.</param>
 /// <param name="auth">Issuer, audience and signing key the host checks tokens against.</param>
-internal sealed class RegistryApiFactory(string connectionString, string clusterId, RegistryAuthOptions auth) : WebApplicationFactory<RegistryApi::Program>
+/// <param name="settings">More settings, e.g. tiny rate budgets or an external issuer, for a host of its own.</param>
+internal sealed class RegistryApiFactory(string connectionString, string clusterId, RegistryAuthOptions auth, IReadOnlyDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<RegistryApi::Program>
 {
+    /// <summary>
+    /// Budgets no test reaches: the suite's tests share a few tokens and would otherwise spend each other's budget.
+    /// Tests of the limits start a host of their own with tiny ones.
+    /// </summary>
+    private const string UnreachedBudget = "1000000";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         // Production, as deployed: no developer exception page to hide what callers would really get.
@@ -31,5 +40,17 @@ internal sealed class RegistryApiFactory(string connectionString, string cluster
         builder.UseSetting(RegistryAuthOptions.KeyOf(nameof(RegistryAuthOptions.Issuer)), auth.Issuer);
         builder.UseSetting(RegistryAuthOptions.KeyOf(nameof(RegistryAuthOptions.Audience)), auth.Audience);
         builder.UseSetting(RegistryAuthOptions.KeyOf(nameof(RegistryAuthOptions.SigningKey)), auth.SigningKey);
+        foreach (var budget in new[]
+                 {
+                     nameof(RateLimitOptions.ProvincialOfficer), nameof(RateLimitOptions.CentralAdministrator), nameof(RateLimitOptions.MinistryPartner),
+                     nameof(RateLimitOptions.Citizen), nameof(RateLimitOptions.Operator), nameof(RateLimitOptions.Anonymous),
+                 })
+        {
+            builder.UseSetting($"{RateLimitOptions.Section}:{budget}", UnreachedBudget);
+        }
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }

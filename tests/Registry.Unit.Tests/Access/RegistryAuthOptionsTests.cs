@@ -51,4 +51,40 @@ public sealed class RegistryAuthOptionsTests
         Assert.DoesNotContain(key, options.ToString(), StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(options.CreateSigningKey);
     }
+
+    /// <summary>An external issuer alone suffices: a deployment whose tokens all come from it holds no signing key.</summary>
+    [Fact]
+    public void An_external_issuer_without_a_signing_key_passes()
+    {
+        var options = Valid();
+        options.SigningKey = null;
+        options.Authority = "https://eid.example.gov.vn";
+
+        Assert.Empty(options.Validate());
+    }
+
+    /// <summary>The issuer's keys are fetched over https; http only on loopback, and only when said so.</summary>
+    [Theory]
+    [InlineData("https://eid.example.gov.vn", true, null)]
+    [InlineData("http://127.0.0.1:5001", false, null)]
+    [InlineData("http://127.0.0.1:5001", true, "must use https")]
+    [InlineData("http://eid.example.gov.vn", false, "other than loopback")]
+    [InlineData("ftp://eid.example.gov.vn", true, "must be an absolute https URL")]
+    public void The_issuers_metadata_is_fetched_over_https_unless_on_loopback(string authority, bool requireHttps, string? expected)
+    {
+        var options = Valid();
+        options.Authority = authority;
+        options.RequireHttpsMetadata = requireHttps;
+
+        var problems = options.Validate();
+
+        if (expected is null)
+        {
+            Assert.Empty(problems);
+        }
+        else
+        {
+            Assert.Contains(expected, Assert.Single(problems), StringComparison.Ordinal);
+        }
+    }
 }

@@ -18,7 +18,7 @@ public sealed class ProjectReferencesTests
         ["Registry.Silo"] = ["Registry.Grains", "Registry.Database", "Registry.ServiceDefaults"],
         ["Registry.Api"] = ["Registry.Contracts", "Registry.Domain", "Registry.Database", "Registry.ServiceDefaults", "Registry.Tokens"],
         ["Registry.Tokens"] = ["Registry.Contracts"],
-        ["Registry.ServiceDefaults"] = [],
+        ["Registry.ServiceDefaults"] = ["Registry.Tokens"],
         ["Registry.Admin"] = ["Registry.Database", "Registry.Tokens"],
         ["Registry.LoadTests"] = ["Registry.Contracts", "Registry.Database", "Registry.ServiceDefaults"],
         ["Registry.Domain.Tests"] = ["Registry.Domain"],

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Registry.Api.Access;
 using Registry.Api.Batches;
+using Registry.Api.Limits;
 using Registry.Contracts.Events;
 using Registry.Grains.Batches;
 using Registry.Grains.Reorganisation;
@@ -52,6 +53,11 @@ public sealed class OptionsValidationTests
         { "Silo:GatewayPort", "65536", "Silo:GatewayPort must be a port between 1 and 65535" },
         { "Silo:GatewayPort", "11111", "Silo:GatewayPort must differ from Silo:SiloPort" },
         { "Silo:AdvertisedIP", "silo-1.example", "Silo:AdvertisedIP must be an IP address" },
+        { "Silo:HttpPort", "0", "Silo:HttpPort must be a port between 1 and 65535" },
+        { "Silo:HttpAddress", "0.0.0.0", "Silo:HttpAddress must be a loopback or private IP address" },
+        { "Silo:HttpAddress", "203.0.113.7", "Silo:HttpAddress must be a loopback or private IP address" },
+        { "Silo:HttpAddress", "172.32.0.1", "Silo:HttpAddress must be a loopback or private IP address" },
+        { "Registry:Auth:SigningKey", "", "Registry:Auth:SigningKey is missing" },
         { "EventStream:VisibilityTimeout", "00:00:00", "EventStream:VisibilityTimeout must be positive" },
         { "EventStream:MaxAttempts", "0", "EventStream:MaxAttempts must be positive" },
         { "EventStream:ExpiryTimeout", "-1.00:00:00", "EventStream:ExpiryTimeout must be positive" },
@@ -69,6 +75,14 @@ public sealed class OptionsValidationTests
         { "Registry:Auth:Issuer", " ", "Registry:Auth:Issuer is missing" },
         { "Registry:Auth:Audience", "", "Registry:Auth:Audience is missing" },
         { "Registry:Auth:SigningKey", "c2hvcnQ=", "Registry:Auth:SigningKey decodes to 5 bytes" },
+        { "Registry:Auth:MaximumLifetime", "00:00:00", "Registry:Auth:MaximumLifetime must be positive" },
+        { "Registry:Auth:Authority", "http://eid.example.gov.vn", "Registry:Auth:Authority must use https" },
+        { "Registry:Auth:MetadataAddress", "eid.example.gov.vn", "Registry:Auth:MetadataAddress must be an absolute https URL" },
+        { "Registry:RateLimits:Window", "00:00:00", "Registry:RateLimits:Window must be positive" },
+        { "Registry:RateLimits:Citizen", "0", "Registry:RateLimits:Citizen must be at least 1" },
+        { "Registry:RateLimits:ProvincialOfficer", "-5", "Registry:RateLimits:ProvincialOfficer must be at least 1" },
+        { "Registry:RateLimits:Partners:ministry-of-health", "0", "Registry:RateLimits:Partners:ministry-of-health must be at least 1" },
+        { "Registry:RateLimits:Anonymous", "-1", "Registry:RateLimits:Anonymous must be at least 1" },
     };
 
     /// <summary>A silo with one bad setting does not start, and says which key to fix.</summary>
@@ -126,6 +140,7 @@ public sealed class OptionsValidationTests
         using var api = Api();
         _ = api.Services.GetRequiredService<IOptions<BatchUploadOptions>>().Value;
         _ = api.Services.GetRequiredService<IOptions<RegistryAuthOptions>>().Value;
+        _ = api.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
     }
 
     /// <summary>The checked settings are the ones Orleans runs with: the silo's endpoints and the event stream's timings.</summary>
@@ -160,7 +175,7 @@ public sealed class OptionsValidationTests
     private static WebApplication Silo(params (string Key, string? Value)[] settings)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        Configure(builder.Configuration, settings);
+        Configure(builder.Configuration, [.. TokenSettings, .. settings]);
         builder.AddRegistrySilo();
         return builder.Build();
     }
@@ -168,15 +183,20 @@ public sealed class OptionsValidationTests
     private static WebApplication Api(params (string Key, string? Value)[] settings)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        Configure(builder.Configuration, [
-            ("Registry:Auth:Issuer", "registry-tests"),
-            ("Registry:Auth:Audience", "registry-api"),
-            ("Registry:Auth:SigningKey", Convert.ToBase64String(new byte[RegistryAuthOptions.MinimumKeyBytes])),
-            .. settings]);
+        Configure(builder.Configuration, [.. TokenSettings, .. settings]);
         builder.AddRegistryAuthentication();
+        builder.AddRegistryRateLimits();
         builder.AddRegistryBatches();
         return builder.Build();
     }
+
+    // Both hosts check tokens (the silo at its dashboard).
+    private static (string Key, string? Value)[] TokenSettings =>
+    [
+        ("Registry:Auth:Issuer", "registry-tests"),
+        ("Registry:Auth:Audience", "registry-api"),
+        ("Registry:Auth:SigningKey", Convert.ToBase64String(new byte[RegistryAuthOptions.MinimumKeyBytes])),
+    ];
 
     private static void Configure(IConfigurationBuilder configuration, (string Key, string? Value)[] settings)
     {
