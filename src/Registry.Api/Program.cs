@@ -1,4 +1,5 @@
 using Registry.Api.Access;
+using Registry.Api.Audit;
 using Registry.Api.Batches;
 using Registry.Api.Events;
 using Registry.Api.Health;
@@ -14,9 +15,11 @@ builder.AddRegistryApi();
 builder.AddRegistryAuthentication();
 builder.AddRegistryDatabase();
 builder.AddRegistryBatches();
+builder.AddRegistryAudit();
 builder.Services.AddApiHealthChecks();
 
 var app = builder.Build();
+app.UseRegistryAudit();
 app.UseRegistryApi();
 app.UseRegistryAuthentication();
 app.MapResidentsApi();
@@ -28,5 +31,6 @@ app.MapStatisticsApi();
 app.MapEventsApi();
 app.MapBatchesApi();
 app.MapAccessPurposesApi();
+app.MapAccessLogApi();
 app.MapRegistryHealth();
 app.Run();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using Registry.Database.Audit;
 using Registry.Database.Batches;
 using Registry.Database.Communes;
 using Registry.Database.Events;
@@ -43,6 +44,10 @@ public static class DatabaseServiceCollectionExtensions
 
         // Written and read by the API: uploads are stored without a silo.
         services.TryAddSingleton<BatchStore>();
+
+        // The audit log's readers; its writer (AuditLog) is added by the API with its chain count.
+        services.TryAddSingleton<AccessLog>();
+        services.TryAddSingleton<AuditVerification>();
         return services;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Registry.Api.Access;
+using Registry.Api.Audit;
 using Registry.Api.Errors;
 using Registry.Api.Hosting;
 using Registry.Contracts;
@@ -53,7 +54,7 @@ public static partial class BatchesApi
     /// <summary>Maps the batch endpoints.</summary>
     public static IEndpointRouteBuilder MapBatchesApi(this IEndpointRouteBuilder endpoints)
     {
-        var batches = endpoints.MapGroup("/batches").WithTags("Batches")
+        var batches = endpoints.MapGroup("/batches").WithTags("Batches").AuditsPersonalData()
             // Batches are a province's working data: officers (of that province) and central administrators.
             .RequireAuthorization(RegistryPolicies.Write)
             .ProducesProblem(StatusCodes.Status403Forbidden);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Registry.Api.Access;
+using Registry.Api.Audit;
 using Registry.Api.Errors;
 using Registry.Contracts.Events;
 using Registry.Database.Events;
@@ -16,7 +17,7 @@ public static class EventsApi
     /// <summary>Maps the events endpoint.</summary>
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/events").WithTags("Events")
+        endpoints.MapGroup("/events").WithTags("Events").AuditsPersonalData()
             .MapGet("/", ReadAsync)
             .WithName("ReadEvents")
             .RequireAuthorization(RegistryPolicies.Read)

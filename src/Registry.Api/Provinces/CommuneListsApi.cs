@@ -3,6 +3,7 @@ using Registry.Domain;
 using Registry.Domain.Residents;
 using Registry.Domain.Provinces;
 using Registry.Api.Access;
+using Registry.Api.Audit;
 using Registry.Api.Errors;
 using Registry.Api.Hosting;
 using Registry.Contracts;
@@ -43,6 +44,7 @@ public static class CommuneListsApi
                              "code listed twice is refused with 400 naming the line and column, and nothing is stored.");
         endpoints.MapGroup("/provinces").WithTags("Provinces").RequireClusterConnection()
             .MapGet("/{code}/addresses-to-update", GetAddressesToUpdateAsync)
+            .AuditsPersonalData()
             .WithName("GetAddressesToUpdate")
             .RequireAuthorization(RegistryPolicies.Read)
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Registry.Api.Access;
+using Registry.Api.Audit;
 using Registry.Api.Errors;
 using Registry.Contracts;
 using Registry.Contracts.Identity;
@@ -96,6 +97,7 @@ public static class ResidentChangesApi
 
         var command = new AmendResident(idempotencyKey!, user.ToActor(), request.Reason!, request.DocumentReference!,
             [.. request.Changes!.Select(change => new FieldChange(change.Key, change.Value))]);
+        response.HttpContext.Audit().Touch(number!.Value.Value, request.Changes!.Keys);
         return Answer(await cluster.Citizen(number!.Value).AmendAsync(command), response);
     }
 
@@ -116,6 +118,7 @@ public static class ResidentChangesApi
             return RequestProblems.Invalid(errors.ToArray());
         }
 
+        response.HttpContext.Audit().Touch(number!.Value.Value, ["alive", "deathDate", "deathPlace"]);
         var command = new RecordDeath(idempotencyKey!, user.ToActor(), request.Date!.Value, request.Place!, request.DocumentReference!);
         return Answer(await cluster.Citizen(number!.Value).RecordDeathAsync(command), response);
     }
@@ -142,6 +145,7 @@ public static class ResidentChangesApi
 
         var command = new Relocate(idempotencyKey!, user.ToActor(), new ResidenceAddress(request.ProvinceCode!, request.CommuneCode!, request.Address!),
             request.MovedOn!.Value, request.ExpectedVersion);
+        response.HttpContext.Audit().Touch(number!.Value.Value, ["permanentAddress"]);
         return Answer(await cluster.Citizen(number!.Value).RelocateAsync(command), response);
     }
 
@@ -166,6 +170,7 @@ public static class ResidentChangesApi
             return RequestProblems.Invalid(errors.ToArray());
         }
 
+        response.HttpContext.Audit().Touch(number!.Value.Value, ["temporaryResidence"]);
         var command = new RegisterTemporaryResidence(idempotencyKey!, user.ToActor(),
             new ResidenceAddress(request.ProvinceCode!, request.CommuneCode!, request.Address!), request.From!.Value, request.Until!.Value);
         return Answer(await cluster.Citizen(number!.Value).RegisterTemporaryResidenceAsync(command), response);
@@ -188,6 +193,7 @@ public static class ResidentChangesApi
             return RequestProblems.Invalid(errors.ToArray());
         }
 
+        response.HttpContext.Audit().Touch(number!.Value.Value, ["temporaryAbsence"]);
         var command = new DeclareTemporaryAbsence(idempotencyKey!, user.ToActor(), request.From!.Value, request.Until, request.Destination);
         return Answer(await cluster.Citizen(number!.Value).DeclareTemporaryAbsenceAsync(command), response);
     }
