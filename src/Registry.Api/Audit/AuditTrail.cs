@@ -39,7 +39,7 @@ public sealed partial class AuditTrail(RequestDelegate next, AuditLog log, TimeP
             return;
         }
 
-        var route = $"{context.Request.Method} {(endpoint as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value}";
+        var route = $"{context.Request.Method} {Pattern(endpoint) ?? context.Request.Path.Value}";
         var routeNumber = context.GetRouteValue("personalIdNumber") as string;
 
         var server = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
@@ -76,6 +76,10 @@ public sealed partial class AuditTrail(RequestDelegate next, AuditLog log, TimeP
             await held.CopyToAsync(context.Response.Body, context.RequestAborted);
         }
     }
+
+    // A group's own path maps as "/residents/" (group prefix and an empty pattern); the route is "/residents".
+    private static string? Pattern(Endpoint endpoint) =>
+        (endpoint as RouteEndpoint)?.RoutePattern.RawText is { Length: > 1 } pattern ? pattern.TrimEnd('/') : (endpoint as RouteEndpoint)?.RoutePattern.RawText;
 
     private AuditRecord Record(HttpContext context, string route, string? routeNumber, int statusCode)
     {
