@@ -4,7 +4,7 @@ using Registry.LoadTests.Scenarios;
 
 // Load generator for the registry, in the style of Orleans' DistributedTests:
 //   Scenarios/  what one request of each kind is (register, read over HTTP; register-grains, allocate over a cluster client;
-//               search, project on the read model in PostgreSQL; relocate-sql, the plain design of relocations, in PostgreSQL)
+//               search, project on the read model in PostgreSQL; audit, the audit log's writer and verify; relocate-sql, the plain design of relocations, in PostgreSQL)
 //   Running/    targets (loopback-only HTTP client, cluster client or database), workers, warm-up, measured blocks, request cap
 //   Reporting/  the Markdown report and the console summary
 //   Batches/    batch-import: one generated provincial batch uploaded as a stream and followed to its last result
@@ -20,6 +20,7 @@ var root = new RootCommand("Load generator for the national population registry,
     SearchScenario.CreateCommand(),
     ProjectScenario.CreateCommand(),
     RelocateSqlScenario.CreateCommand(),
+    AuditScenario.CreateCommand(),
     BatchImportCommand.Create(),
 };
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
+using Registry.Admin.Audit;
 using Registry.Admin.Communes;
 using Registry.Admin.Reconciliation;
 using Registry.Admin.Schema;
@@ -11,6 +12,7 @@ using Registry.Tokens;
 // registry-admin migrate [--connection "Host=...;Database=registry;..."]   (or ConnectionStrings__Registry)
 // registry-admin list
 // registry-admin communes import --file communes-2024.csv [--api http://127.0.0.1:8080] [--token ...]
+// registry-admin audit verify [--connection "Host=...;Database=registry;..."]   (or ConnectionStrings__Registry)
 //
 // Reads the API's own token settings, Registry:Auth:Issuer, :Audience and :SigningKey, from an appsettings.json
 // beside this program or from the environment (Registry__Auth__SigningKey, ...), and prints the token alone on
@@ -83,6 +85,6 @@ token.SetAction(parse =>
 
 var root = new RootCommand("Population registry operators' commands.")
 {
-    token, ReconcileCommand.Create(), SchemaCommands.Migrate(), SchemaCommands.List(), ImportCommunesCommand.Create(),
+    token, ReconcileCommand.Create(), SchemaCommands.Migrate(), SchemaCommands.List(), ImportCommunesCommand.Create(), AuditCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();

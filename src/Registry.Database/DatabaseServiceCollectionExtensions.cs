@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using Registry.Database.Audit;
 using Registry.Database.Batches;
 using Registry.Database.Communes;
 using Registry.Database.Events;
@@ -50,6 +51,10 @@ public static class DatabaseServiceCollectionExtensions
 
         // Written by the API (administrators), read by the API (partners' requests, the rate limiter).
         services.TryAddSingleton<PartnerPolicyStore>();
+
+        // The audit log's readers; its writer (AuditLog) is added by the API with its chain count.
+        services.TryAddSingleton<AccessLog>();
+        services.TryAddSingleton<AuditVerification>();
         return services;
     }
 }

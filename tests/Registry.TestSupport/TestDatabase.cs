@@ -51,6 +51,8 @@ public static class TestDatabase
         return connectionString;
     }
 
+    private const int DropAttempts = 10;
+
     /// <summary>Drops a database made by this class, closing connections still open to it.</summary>
     public static async Task DropAsync(string connectionString)
     {
@@ -59,7 +61,20 @@ public static class TestDatabase
         await using var server = new NpgsqlConnection(ServerConnectionString);
         await server.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", server);
-        await drop.ExecuteNonQueryAsync();
+        // FORCE may not end an autovacuum worker that is analysing the database (it belongs to no role the registry role
+        // is a member of: 42501). A worker ends within moments, so try again a few times before failing the fixture.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < DropAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+            }
+        }
     }
 
     /// <summary>Runs a scalar query against <paramref name="connectionString"/>.</summary>

@@ -55,7 +55,7 @@ public static partial class BatchesApi
     /// <summary>Maps the batch endpoints.</summary>
     public static IEndpointRouteBuilder MapBatchesApi(this IEndpointRouteBuilder endpoints)
     {
-        var batches = endpoints.MapGroup("/batches").WithTags("Batches")
+        var batches = endpoints.MapGroup("/batches").WithTags("Batches").AuditsPersonalData()
             // Batches are a province's working data: officers (of that province) and central administrators.
             .RequireAuthorization(RegistryPolicies.Write)
             .ProducesProblem(StatusCodes.Status403Forbidden);

@@ -21,7 +21,7 @@ public static class EventsApi
     /// <summary>Maps the events endpoint.</summary>
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/events").WithTags("Events")
+        endpoints.MapGroup("/events").WithTags("Events").AuditsPersonalData()
             .MapGet("/", ReadAsync)
             .WithName("ReadEvents")
             .RequireAuthorization(RegistryPolicies.Read)

@@ -45,6 +45,7 @@ public static class CommuneListsApi
                              "code listed twice is refused with 400 naming the line and column, and nothing is stored.");
         endpoints.MapGroup("/provinces").WithTags("Provinces").RequireClusterConnection()
             .MapGet("/{code}/addresses-to-update", GetAddressesToUpdateAsync)
+            .AuditsPersonalData()
             .WithName("GetAddressesToUpdate")
             .RequireAuthorization(RegistryPolicies.Read)
             .AuditsPersonalData()

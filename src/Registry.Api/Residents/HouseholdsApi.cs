@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Registry.Api.Access;
+using Registry.Api.Audit;
 using Registry.Api.Errors;
 using Registry.Api.Hosting;
 using Registry.Contracts;
@@ -17,7 +18,7 @@ public static class HouseholdsApi
     /// <summary>Maps the household endpoints.</summary>
     public static IEndpointRouteBuilder MapHouseholdsApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/households").WithTags("Residents").RequireClusterConnection()
+        endpoints.MapGroup("/households").WithTags("Residents").RequireClusterConnection().AuditsPersonalData()
             .MapPost("/relocations", RelocateAsync)
             .WithName("RelocateHousehold")
             .RequireAuthorization(RegistryPolicies.Write)
@@ -61,6 +62,11 @@ public static class HouseholdsApi
         if (errors.Any)
         {
             return RequestProblems.Invalid(errors.ToArray());
+        }
+
+        foreach (var member in members)
+        {
+            response.HttpContext.Audit().Touch(member.Value, ["permanentAddress"]);
         }
 
         var command = new RelocateHousehold(idempotencyKey!, user.ToActor(), [.. members],

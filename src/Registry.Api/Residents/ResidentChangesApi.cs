@@ -169,6 +169,7 @@ public static class ResidentChangesApi
 
         var command = new Relocate(idempotencyKey!, user.ToActor(), new ResidenceAddress(request.ProvinceCode!, request.CommuneCode!, request.Address!),
             request.MovedOn!.Value, request.ExpectedVersion);
+        response.HttpContext.Audit().Touch(number!.Value.Value, ["permanentAddress"]);
         return Answer(await cluster.Citizen(number!.Value).RelocateAsync(command), response);
     }
 
@@ -193,6 +194,7 @@ public static class ResidentChangesApi
             return RequestProblems.Invalid(errors.ToArray());
         }
 
+        response.HttpContext.Audit().Touch(number!.Value.Value, ["temporaryResidence"]);
         var command = new RegisterTemporaryResidence(idempotencyKey!, user.ToActor(),
             new ResidenceAddress(request.ProvinceCode!, request.CommuneCode!, request.Address!), request.From!.Value, request.Until!.Value);
         return Answer(await cluster.Citizen(number!.Value).RegisterTemporaryResidenceAsync(command), response);
@@ -215,6 +217,7 @@ public static class ResidentChangesApi
             return RequestProblems.Invalid(errors.ToArray());
         }
 
+        response.HttpContext.Audit().Touch(number!.Value.Value, ["temporaryAbsence"]);
         var command = new DeclareTemporaryAbsence(idempotencyKey!, user.ToActor(), request.From!.Value, request.Until, request.Destination);
         return Answer(await cluster.Citizen(number!.Value).DeclareTemporaryAbsenceAsync(command), response);
     }

@@ -28,7 +28,7 @@ public static class ResidentsApi
     /// <summary>Maps the resident endpoints.</summary>
     public static IEndpointRouteBuilder MapResidentsApi(this IEndpointRouteBuilder endpoints)
     {
-        var residents = endpoints.MapGroup("/residents").WithTags("Residents").RequireClusterConnection();
+        var residents = endpoints.MapGroup("/residents").WithTags("Residents").RequireClusterConnection().AuditsPersonalData();
 
         residents.MapPost("", RegisterAsync)
             .WithName("RegisterResident")
@@ -97,6 +97,7 @@ public static class ResidentsApi
 
                 // The record as registered, replayed or not, is the citizen's first version.
                 var body = ResidentResponse.From(registered.Resident, version: 1);
+                response.HttpContext.Audit().Touch(body.PersonalIdNumber, ["record"]);
                 return TypedResults.Created($"/residents/{body.PersonalIdNumber}", body);
             case RegistrationRefused refused:
                 return RequestProblems.For(refused.Refusal);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 using Registry.Api.Access;
+using Registry.Api.Audit;
 using Registry.Api.Errors;
 using Registry.Contracts.Provinces;
 using Registry.Database.Statistics;
@@ -31,7 +32,7 @@ public static class StatisticsApi
     public static IEndpointRouteBuilder MapStatisticsApi(this IEndpointRouteBuilder endpoints)
     {
         // Reads PostgreSQL only, so it answers while the cluster is unreachable: no RequireClusterConnection.
-        var statistics = endpoints.MapGroup("/statistics").WithTags("Statistics").RequireAuthorization(RegistryPolicies.Read);
+        var statistics = endpoints.MapGroup("/statistics").WithTags("Statistics").RequireAuthorization(RegistryPolicies.Read).AuditsPersonalData();
         statistics.MapGet("/migration", ReadMigrationAsync)
             .WithName("GetMigrationStatistics")
             .WithSummary("Migration between provinces in a period: the origin-destination matrix, and inbound, outbound and net per province")
