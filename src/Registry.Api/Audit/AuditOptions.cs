@@ -30,6 +30,13 @@ public sealed class AuditOptions : IValidatableObject
     /// <summary>How long an access under a covert purpose stays out of the person's access log unless released.</summary>
     public TimeSpan CovertHidingPeriod { get; set; } = CovertDisclosure.DefaultHidingPeriod;
 
+    /// <summary>
+    /// Serves personal data without auditing it, so that a benchmark can measure what the audit costs beside the same
+    /// reads with it on (the README's figure). Honoured only in the <see cref="AuditHosting.BenchmarkEnvironment"/>
+    /// environment, which no deployment runs: anywhere else the API refuses to start with it set.
+    /// </summary>
+    public bool OffForBenchmark { get; set; }
+
     /// <summary>One message per unusable setting, naming its configuration key; checked when the API starts.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -4,8 +4,8 @@ using Registry.Contracts.Access;
 namespace Registry.Api.Limits;
 
 /// <summary>
-/// How many requests a client may make per <see cref="Window"/>, from <see cref="Section"/>: a budget per role, per
-/// ministry partner (overriding its role's), and per remote address for callers without a valid token.
+/// How many requests a client may make per <see cref="Window"/>, from <see cref="Section"/>: a budget per role (a
+/// ministry partner's policy may name its own rate: <see cref="PartnerRateBudgets"/>), and per remote address for callers without a valid token.
 /// </summary>
 public sealed class RateLimitOptions : IValidatableObject
 {
@@ -25,7 +25,7 @@ public sealed class RateLimitOptions : IValidatableObject
     /// <summary>Per central administrator.</summary>
     public int CentralAdministrator { get; set; } = 3000;
 
-    /// <summary>Per ministry partner without a budget of its own in <see cref="Partners"/>.</summary>
+    /// <summary>Per ministry partner whose policy names no rate of its own (a partner without a policy may do nothing).</summary>
     public int MinistryPartner { get; set; } = 600;
 
     /// <summary>Per citizen.</summary>
@@ -34,8 +34,8 @@ public sealed class RateLimitOptions : IValidatableObject
     /// <summary>Per operator.</summary>
     public int Operator { get; set; } = 600;
 
-    /// <summary>Requests per window of a ministry partner, by its id (the token's subject), over its role's budget.</summary>
-    public Dictionary<string, int> Partners { get; } = new(StringComparer.Ordinal);
+    /// <summary>How often each API process reads the partners' rates from their stored policies again.</summary>
+    public TimeSpan PartnerRefresh { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Requests per window from one remote address without a valid token: health probes, the API reference, and
@@ -78,10 +78,9 @@ public sealed class RateLimitOptions : IValidatableObject
             yield return new($"{Section}:{name} must be at least 1 request per window.", [name]);
         }
 
-        foreach (var (partner, budget) in Partners.Where(partner => partner.Value < 1))
+        if (PartnerRefresh < TimeSpan.FromSeconds(1) || PartnerRefresh > TimeSpan.FromHours(1))
         {
-            yield return new($"{Section}:{nameof(Partners)}:{partner} must be at least 1 request per window.", [nameof(Partners)]);
+            yield return new($"{Section}:{nameof(PartnerRefresh)} must be between a second and an hour, e.g. 00:00:30.", [nameof(PartnerRefresh)]);
         }
-
     }
 }

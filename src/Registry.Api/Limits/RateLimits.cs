@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Registry.Api.Access;
 using Registry.Contracts.Access;
@@ -21,13 +20,13 @@ public static class RateLimits
     /// <summary>Title of every 429.</summary>
     public const string Title = "Too many requests from this client; nothing was read or changed.";
 
-    /// <summary>Registers the checked budgets, the partners' budgets (replaceable) and the limiter.</summary>
+    /// <summary>Registers the checked budgets, the partners' budgets from their policies and the limiter.</summary>
     public static WebApplicationBuilder AddRegistryRateLimits(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        // The partner policies' store replaces this by registering its own before or after.
-        builder.Services.TryAddSingleton<IPartnerRateBudgets, ConfiguredPartnerRateBudgets>();
+        builder.Services.AddSingleton<PartnerRateBudgets>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<PartnerRateBudgets>());
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -80,7 +79,7 @@ public static class RateLimits
             {
                 var role = ActorClaims.RoleName(actor.Role);
                 var permits = actor.Role == ActorRole.MinistryPartner
-                    ? context.RequestServices.GetRequiredService<IPartnerRateBudgets>().BudgetOf(actor.Id)
+                    ? context.RequestServices.GetRequiredService<PartnerRateBudgets>().BudgetOf(actor.Id)
                     : null;
                 return new($"{role}:{actor.Id}", permits ?? options.BudgetOf(actor.Role), options.Window);
             }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Registry.Api.Access;
 using Registry.Api.Errors;
+using Registry.Api.Limits;
 using Registry.Contracts;
 using Registry.Database.Partners;
 using Registry.Domain.Access;
@@ -43,7 +44,7 @@ public static class PartnerPoliciesApi
     }
 
     private static async Task<Results<Created<PartnerPolicyResponse>, Ok<PartnerPolicyResponse>, RefusalProblem>> PutAsync(
-        string partnerId, PartnerPolicyRequest request, ClaimsPrincipal user, PartnerPolicyStore store, CancellationToken cancellationToken)
+        string partnerId, PartnerPolicyRequest request, ClaimsPrincipal user, PartnerPolicyStore store, PartnerRateBudgets budgets, CancellationToken cancellationToken)
     {
         var (policy, errors) = PartnerPolicies.Build(partnerId, request.Purposes, request.Fields, request.EventKinds, request.RequestsPerMinute, request.MayVerify);
         if (policy is null)
@@ -52,7 +53,10 @@ public static class PartnerPoliciesApi
         }
 
         var response = PartnerPolicyResponse.From(policy);
-        return await store.PutAsync(policy, user.ToActor().Id, cancellationToken)
+        var created = await store.PutAsync(policy, user.ToActor().Id, cancellationToken);
+        // The new rate holds from the next request to this process; other API processes read it at their next reload.
+        await budgets.ReloadAsync(cancellationToken);
+        return created
             ? TypedResults.Created($"/partner-policies/{policy.PartnerId}", response)
             : TypedResults.Ok(response);
     }

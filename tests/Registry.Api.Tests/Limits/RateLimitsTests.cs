@@ -16,20 +16,30 @@ namespace Registry.Api.Tests.Limits;
 public sealed class RateLimitsTests(ApiFixture api) : IAsyncLifetime
 {
     private const int OfficerBudget = 5;
-    private const int PartnerBudget = 2;
+    // The partner's policy grants one request a minute: ten in the test's ten-minute window.
+    private const int PartnerRequestsPerMinute = 1;
+    private const int PartnerBudget = 10;
     private const int AnonymousBudget = 3;
-    private const string Partner = "ministry-of-health";
     private ApiHost? _host;
+    private string? _partner;
 
-    /// <summary>Starts a host with tiny budgets: officers 5, the partner ministry-of-health 2, anonymous callers 3 per ten minutes.</summary>
-    public async Task InitializeAsync() => _host = await ApiHost.StartAsync(api, new Dictionary<string, string?>
+    /// <summary>
+    /// Stores a partner's policy of one request a minute, then starts a host with tiny budgets per ten minutes: officers 5,
+    /// that partner 10 by its policy, other partners 1,000, anonymous callers 3.
+    /// </summary>
+    public async Task InitializeAsync()
+    {
+        _partner = await Partners.Partners.WithPolicyAsync(api, Partners.Partners.Policy(requestsPerMinute: PartnerRequestsPerMinute));
+        _host = await ApiHost.StartAsync(api, Settings);
+    }
+
+    private static Dictionary<string, string?> Settings => new()
     {
         [$"{RateLimitOptions.Section}:{nameof(RateLimitOptions.Window)}"] = "00:10:00",
         [$"{RateLimitOptions.Section}:{nameof(RateLimitOptions.ProvincialOfficer)}"] = $"{OfficerBudget}",
         [$"{RateLimitOptions.Section}:{nameof(RateLimitOptions.MinistryPartner)}"] = "1000",
-        [$"{RateLimitOptions.Section}:{nameof(RateLimitOptions.Partners)}:{Partner}"] = $"{PartnerBudget}",
         [$"{RateLimitOptions.Section}:{nameof(RateLimitOptions.Anonymous)}"] = $"{AnonymousBudget}",
-    });
+    };
 
     /// <summary>Stops the host.</summary>
     public async Task DisposeAsync()
@@ -59,11 +69,11 @@ public sealed class RateLimitsTests(ApiFixture api) : IAsyncLifetime
         Assert.All(await SendAsync(other, OfficerBudget), status => Assert.Equal(HttpStatusCode.OK, status));
     }
 
-    /// <summary>A partner with a budget of its own spends that one, not its role's.</summary>
+    /// <summary>A partner spends the rate its stored policy grants, scaled to the window, not its role's budget.</summary>
     [Fact]
     public async Task A_partner_spends_its_own_budget()
     {
-        using var partner = ClientOf(api.Tokens.Issue(TestActors.Partner(Partner), TimeSpan.FromHours(1)));
+        using var partner = ClientOf(api.Tokens.Issue(TestActors.Partner(_partner!), TimeSpan.FromHours(1)));
 
         var statuses = await SendAsync(partner, PartnerBudget + 3);
 

@@ -20,8 +20,12 @@ public sealed class ProposingChangesTests(ApiFixture api) : IAsyncLifetime
     private const string Death = """{"date":"2026-11-01","place":"Bệnh viện Bạch Mai","documentReference":"KT-77/2026"}""";
 
     /// <inheritdoc />
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => EnsureCommuneAsync(api);
+
+    /// <summary>Makes commune 00004 of province 001, where the takeover moves its victim, known to the registry.</summary>
+    internal static async Task EnsureCommuneAsync(ApiFixture api)
     {
+        ArgumentNullException.ThrowIfNull(api);
         using var response = await api.Http.PutAsJsonAsync("/provinces/001/communes/00004", new { name = "Phường Ba Đình" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }

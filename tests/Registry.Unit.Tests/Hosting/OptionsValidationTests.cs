@@ -5,7 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Registry.Api.Access;
+using Registry.Api.Audit;
 using Registry.Api.Batches;
+using Registry.Api.Hosting;
 using Registry.Api.Limits;
 using Registry.Contracts.Events;
 using Registry.Grains.Batches;
@@ -81,7 +83,7 @@ public sealed class OptionsValidationTests
         { "Registry:RateLimits:Window", "00:00:00", "Registry:RateLimits:Window must be positive" },
         { "Registry:RateLimits:Citizen", "0", "Registry:RateLimits:Citizen must be at least 1" },
         { "Registry:RateLimits:ProvincialOfficer", "-5", "Registry:RateLimits:ProvincialOfficer must be at least 1" },
-        { "Registry:RateLimits:Partners:ministry-of-health", "0", "Registry:RateLimits:Partners:ministry-of-health must be at least 1" },
+        { "Registry:RateLimits:PartnerRefresh", "00:00:00", "Registry:RateLimits:PartnerRefresh must be between a second and an hour" },
         { "Registry:RateLimits:Anonymous", "-1", "Registry:RateLimits:Anonymous must be at least 1" },
     };
 
@@ -124,6 +126,21 @@ public sealed class OptionsValidationTests
         Assert.Contains("Registry:Auth:SigningKey is missing", refused.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>The audit cannot be switched off but in the benchmark environment: the API refuses to start, naming the key.</summary>
+    [Fact]
+    public void The_audit_cannot_be_switched_off_outside_a_benchmark()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        Configure(builder.Configuration, [.. TokenSettings, ("Registry:Audit:OffForBenchmark", "true")]);
+        builder.AddRegistryAudit();
+        using var api = builder.Build();
+
+        var refused = Assert.Throws<InvalidOperationException>(() => api.UseRegistryAudit());
+
+        Assert.Contains("Registry:Audit:OffForBenchmark", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("ASPNETCORE_ENVIRONMENT=Benchmark", refused.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Nothing configured but the database: every setting's default is accepted.</summary>
     [Fact]
     public void The_defaults_are_valid()
@@ -141,6 +158,7 @@ public sealed class OptionsValidationTests
         _ = api.Services.GetRequiredService<IOptions<BatchUploadOptions>>().Value;
         _ = api.Services.GetRequiredService<IOptions<RegistryAuthOptions>>().Value;
         _ = api.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+        _ = api.Services.GetRequiredService<IOptions<AuditOptions>>().Value;
     }
 
     /// <summary>The checked settings are the ones Orleans runs with: the silo's endpoints and the event stream's timings.</summary>
@@ -186,7 +204,9 @@ public sealed class OptionsValidationTests
         Configure(builder.Configuration, [.. TokenSettings, .. settings]);
         builder.AddRegistryAuthentication();
         builder.AddRegistryRateLimits();
+        builder.AddRegistryDatabase();
         builder.AddRegistryBatches();
+        builder.AddRegistryAudit();
         return builder.Build();
     }
 
