@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Registry.Database.Batches;
+using Registry.Database.Cards;
 using Registry.Database.Communes;
 using Registry.Database.Events;
 using Registry.Database.Health;
@@ -41,6 +42,9 @@ public static class DatabaseServiceCollectionExtensions
         services.TryAddSingleton<EventFeed>();
         services.TryAddSingleton<MigrationStatistics>();
         services.TryAddSingleton<CommuneLists>();
+
+        // Written by card grains, read by the API (the revocation list) and the event feed.
+        services.TryAddSingleton<CardRegister>();
 
         // Written by proposal grains, read by the API.
         services.TryAddSingleton<ProposalList>();
