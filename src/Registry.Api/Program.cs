@@ -1,5 +1,6 @@
 using Registry.Api.Access;
 using Registry.Api.Batches;
+using Registry.Api.Cards;
 using Registry.Api.Events;
 using Registry.Api.Health;
 using Registry.Api.Partners;
@@ -33,5 +34,7 @@ app.MapBatchesApi();
 app.MapAccessPurposesApi();
 app.MapPartnersApi();
 app.MapRecordLockApi();
+app.MapCardsApi();
+app.MapCardVerificationsApi();
 app.MapRegistryHealth();
 app.Run();
