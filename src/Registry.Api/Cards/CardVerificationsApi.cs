@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Registry.Api.Access;
 using Registry.Api.Audit;
@@ -132,7 +133,9 @@ public sealed record CardVerificationRequest(string? DocumentNumber, string? Per
 /// <summary>The answer of a card verification, and nothing else.</summary>
 /// <param name="Status">valid, expired, revoked, reportedLost or unknown.</param>
 /// <param name="Belongs">Whether the card was issued to the number asked about; absent when none was asked.</param>
-public sealed record CardVerificationResponse(CardStatus Status, bool? Belongs);
+public sealed record CardVerificationResponse(
+    CardStatus Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Belongs);
 
 /// <summary>What a verification says of a card.</summary>
 public enum CardStatus
