@@ -1,6 +1,7 @@
 using Registry.Api.Access;
 using Registry.Api.Audit;
 using Registry.Api.Batches;
+using Registry.Api.Cards;
 using Registry.Api.Events;
 using Registry.Api.Health;
 using Registry.Api.Hosting;
@@ -39,5 +40,7 @@ app.MapAccessPurposesApi();
 app.MapPartnersApi();
 app.MapRecordLockApi();
 app.MapAccessLogApi();
+app.MapCardsApi();
+app.MapCardVerificationsApi();
 app.MapRegistryHealth();
 app.Run();

@@ -1,4 +1,5 @@
 using Registry.Contracts.Batches;
+using Registry.Contracts.Cards;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
@@ -60,4 +61,12 @@ public static class RegistryGrains
 
     /// <summary>The key of the batch grain for <paramref name="batchId"/>; the prefix keeps digit-only ids strings.</summary>
     public static string BatchKey(string batchId) => "batch:" + batchId;
+
+    /// <summary>The identity card with <paramref name="number"/>; the prefix keeps a number of hex-digit characters a string.</summary>
+    public static IIdentityCardGrain IdentityCard(this IGrainFactory grains, DocumentNumber number) =>
+        grains.GetGrain<IIdentityCardGrain>("card:" + number.Value);
+
+    /// <summary>The allocator of the document numbers of <paramref name="provinceCode"/>.</summary>
+    public static ICardNumberAllocatorGrain CardNumberAllocator(this IGrainFactory grains, string provinceCode) =>
+        grains.GetGrain<ICardNumberAllocatorGrain>("card-numbers:" + provinceCode);
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Registry.Database.Audit;
 using Registry.Database.Batches;
+using Registry.Database.Cards;
 using Registry.Database.Communes;
 using Registry.Database.Events;
 using Registry.Database.Health;
@@ -42,6 +43,9 @@ public static class DatabaseServiceCollectionExtensions
         services.TryAddSingleton<EventFeed>();
         services.TryAddSingleton<MigrationStatistics>();
         services.TryAddSingleton<CommuneLists>();
+
+        // Written by card grains, read by the API (the revocation list) and the event feed.
+        services.TryAddSingleton<CardRegister>();
 
         // Written by proposal grains, read by the API.
         services.TryAddSingleton<ProposalList>();

@@ -40,4 +40,10 @@ public static class RegistryStorage
 
     /// <summary>State name of <see cref="Identity.IdNumberAllocatorGrain"/>.</summary>
     public const string AllocatorState = "idNumberAllocator";
+
+    /// <summary>State name of <see cref="Cards.IdentityCardGrain"/>.</summary>
+    public const string IdentityCardState = "identityCard";
+
+    /// <summary>State name of <see cref="Cards.CardNumberAllocatorGrain"/>.</summary>
+    public const string CardNumberAllocatorState = "cardNumberAllocator";
 }

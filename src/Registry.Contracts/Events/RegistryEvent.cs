@@ -2,7 +2,7 @@ namespace Registry.Contracts.Events;
 
 /// <summary>
 /// An event about a person, published on the registry's Orleans stream for subscribers such as ministries: births,
-/// deaths, relocations between provinces and reorganisations. Delivered at least once: a subscriber deduplicates by
+/// deaths, relocations between provinces, reorganisations, and identity cards issued, lost, revoked and expired. Delivered at least once: a subscriber deduplicates by
 /// <see cref="EventId"/>.
 /// </summary>
 /// <param name="EventId">Unique and stable: the operation id of the change in the province ledger.</param>
@@ -26,6 +26,10 @@ public sealed record RegistryEvent(
     /// </summary>
     [Id(6)]
     public long Position { get; init; }
+
+    /// <summary>For an identity card's event, the card's document number; null otherwise.</summary>
+    [Id(7)]
+    public string? DocumentNumber { get; init; }
 
     /// <summary>The stream provider's name, configured on silos and on clients that subscribe.</summary>
     public const string StreamProvider = "registry-events";
@@ -52,4 +56,16 @@ public enum RegistryEventKind
 
     /// <summary>A reorganisation moved a person's address from an absorbed province to the surviving one.</summary>
     Reorganisation = 3,
+
+    /// <summary>An identity card was handed to its holder (<see cref="RegistryEvent.ProvinceCode"/>: the card's province).</summary>
+    CardIssued = 4,
+
+    /// <summary>An identity card was reported lost: it is no longer valid.</summary>
+    CardReportedLost = 5,
+
+    /// <summary>An identity card was revoked (replaced, its holder died, withdrawn).</summary>
+    CardRevoked = 6,
+
+    /// <summary>An identity card reached its expiry; recorded by the daily expiry sweep (issue 12, part 6).</summary>
+    CardExpired = 7,
 }

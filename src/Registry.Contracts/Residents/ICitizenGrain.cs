@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Registry.Contracts.Cards;
 
 namespace Registry.Contracts.Residents;
 
@@ -109,6 +110,28 @@ public interface ICitizenGrain : IGrainWithStringKey
     /// </summary>
     [ReadOnly]
     Task<Access.PartnerView> GetForPartnerAsync();
+
+    /// <summary>
+    /// Takes an application for an identity card: one open application per person, refused for a dead person, a first
+    /// card below 14 only through a parent or guardian. Allocates the card's document number and creates its grain.
+    /// </summary>
+    Task<CardOutcome> ApplyForCardAsync(ApplyForCard command);
+
+    /// <summary>
+    /// Produces, issues, reports lost or revokes one of the person's cards. Issuing makes it the current card and revokes
+    /// the one it replaces, so at most one card of the person is valid at any time.
+    /// </summary>
+    Task<CardOutcome> ChangeCardAsync(ChangeCard command);
+
+    /// <summary>The person's open application and current card; null when nobody holds this number.</summary>
+    [ReadOnly]
+    Task<PersonCards?> GetCardsAsync();
+
+    /// <summary>
+    /// Takes over the cards of a person renumbered to this number by a correction of birth date or sex (called by the old
+    /// number's grain only), and opens the change-of-data application the correction calls for; harmless when repeated.
+    /// </summary>
+    Task TakeOverCardsAsync(PersonCards cards, string idempotencyKey, Access.Actor actor);
 
     /// <summary>
     /// Takes over a person whose old number a correction made inconsistent: this grain's number is the new one.

@@ -147,6 +147,12 @@ public enum ResidentChangeKind
 
     /// <summary>The residence sweep flagged the permanent residence for deletion.</summary>
     ResidenceFlag = 7,
+
+    /// <summary>
+    /// A step of one of the person's identity cards: applied, produced, issued, reported lost, revoked (replaced, death).
+    /// The field is <c>identityCard</c>, the new value the document number and the step.
+    /// </summary>
+    IdentityCard = 8,
 }
 
 /// <summary>The numbers of one person: the one asked about, the current one, and those it replaced.</summary>

@@ -1,10 +1,11 @@
 using Npgsql;
 using Registry.Contracts.Events;
+using Registry.Domain.Access;
 
 namespace Registry.Database.Events;
 
 /// <summary>
-/// The events of the province ledger after a position, oldest first (the publisher's source, and the replay a
+/// The events of the province ledger and of identity cards after a position, oldest first (the publisher's source, and the replay a
 /// subscriber reads to catch up from the position of the last event it has): births and deaths as they are, relocations and
 /// reorganisations from their leaving row joined to their entering row by the move id both carry, which is the event's id.
 /// </summary>
@@ -14,10 +15,12 @@ public sealed class EventFeed(NpgsqlDataSource database)
     // relocation's arrival row may still be on its way. Ledger inserts are single short statements; a second is ample.
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
 
+    // Card events (migration 0022) take their sequence from the ledger's, so both tables are read by one position: each
+    // branch reads its first rows after it in order, and the union keeps the first of both.
     private const string ReadSql =
         """
-        SELECT leaving.sequence, COALESCE(leaving.move_id, leaving.operation_id), leaving.reason, leaving.personal_id,
-               leaving.province_code, entering.province_code, leaving.recorded_at
+        (SELECT leaving.sequence, COALESCE(leaving.move_id, leaving.operation_id), leaving.reason, leaving.personal_id,
+               leaving.province_code, entering.province_code, leaving.recorded_at, NULL::char(9)
         FROM registry.province_resident_change AS leaving
         LEFT JOIN LATERAL (
             SELECT candidate.province_code
@@ -33,6 +36,15 @@ public sealed class EventFeed(NpgsqlDataSource database)
                OR (leaving.reason IN ('departure', 'reorganisation') AND entering.province_code IS NULL))
           AND leaving.reason = ANY($5)
         ORDER BY leaving.sequence
+        LIMIT $3)
+        UNION ALL
+        (SELECT card.sequence, card.event_id, card.kind, card.personal_id, card.province_code, NULL, card.recorded_at, card.document_number
+        FROM registry.identity_card_event AS card
+        WHERE card.sequence > $1 AND card.recorded_at < now() - $2::interval
+          AND ($4::char(3) IS NULL OR card.province_code = $4) AND card.kind = ANY($5)
+        ORDER BY card.sequence
+        LIMIT $3)
+        ORDER BY 1
         LIMIT $3
         """;
 
@@ -66,7 +78,8 @@ public sealed class EventFeed(NpgsqlDataSource database)
                 "birth" => RegistryEventKind.Birth,
                 "death" => RegistryEventKind.Death,
                 "departure" => RegistryEventKind.Relocation,
-                _ => RegistryEventKind.Reorganisation,
+                "reorganisation" => RegistryEventKind.Reorganisation,
+                var card => PartnerPolicies.EventKindNames[card],
             };
             var to = reader.IsDBNull(5) ? null : reader.GetString(5);
             if (kind is RegistryEventKind.Relocation or RegistryEventKind.Reorganisation && to is null)
@@ -78,7 +91,10 @@ public sealed class EventFeed(NpgsqlDataSource database)
             // A move's id, or a birth's or death's operation id.
             var eventId = reader.GetString(1);
             position = reader.GetInt64(0);
-            events.Add(new RegistryEvent(eventId, kind, reader.GetString(3), reader.GetString(4), to, reader.GetFieldValue<DateTimeOffset>(6)) { Position = position });
+            events.Add(new RegistryEvent(eventId, kind, reader.GetString(3), reader.GetString(4), to, reader.GetFieldValue<DateTimeOffset>(6))
+            {
+                Position = position, DocumentNumber = reader.IsDBNull(7) ? null : reader.GetString(7),
+            });
         }
 
         return ([.. events], position);
@@ -91,6 +107,8 @@ public sealed class EventFeed(NpgsqlDataSource database)
         RegistryEventKind.Death => "death",
         RegistryEventKind.Relocation => "departure",
         RegistryEventKind.Reorganisation => "reorganisation",
+        // A card's event is stored under its wire name (migration 0022).
+        RegistryEventKind.CardIssued or RegistryEventKind.CardReportedLost or RegistryEventKind.CardRevoked or RegistryEventKind.CardExpired => PartnerPolicies.NameOf(kind),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a kind of event."),
     };
 }

@@ -77,6 +77,10 @@ public static class PartnerPolicies
         ["death"] = RegistryEventKind.Death,
         ["relocation"] = RegistryEventKind.Relocation,
         ["reorganisation"] = RegistryEventKind.Reorganisation,
+        ["cardIssued"] = RegistryEventKind.CardIssued,
+        ["cardReportedLost"] = RegistryEventKind.CardReportedLost,
+        ["cardRevoked"] = RegistryEventKind.CardRevoked,
+        ["cardExpired"] = RegistryEventKind.CardExpired,
     };
 
     /// <summary>The wire name of <paramref name="kind"/>.</summary>

@@ -33,6 +33,9 @@ public static class ResidentFields
     public const string Death = "death";
     public const string PersonalIdNumber = "personalIdNumber";
     public const string Record = "record";
+
+    /// <summary>The history's field of a step of one of the person's identity cards; its new value is the document number.</summary>
+    public const string IdentityCard = "identityCard";
 #pragma warning restore CS1591
 
     /// <summary>Separates other names in their text form.</summary>

@@ -91,17 +91,17 @@ public sealed partial class CitizenGrain(
     public Task<ChangeOutcome> AmendAsync(AmendResident command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return AtCurrentNumberAsync(successor => successor.AmendAsync(command), () => ChangeAsync(command.IdempotencyKey,
-            entries => Amendments.IsReplayOf(command, entries), resident => DecideAmendmentAsync(command, resident)));
+        return AtCurrentNumberAsync(successor => successor.AmendAsync(command), async () => await AfterCorrectionAsync(command, await ChangeAsync(command.IdempotencyKey,
+            entries => Amendments.IsReplayOf(command, entries), resident => DecideAmendmentAsync(command, resident))));
     }
 
     /// <inheritdoc />
     public Task<ChangeOutcome> RecordDeathAsync(RecordDeath command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return AtCurrentNumberAsync(successor => successor.RecordDeathAsync(command), () => ChangeAsync(command.IdempotencyKey,
+        return AtCurrentNumberAsync(successor => successor.RecordDeathAsync(command), async () => await AfterDeathAsync(command, await ChangeAsync(command.IdempotencyKey,
             entries => Amendments.IsReplayOf(command, entries),
-            resident => Task.FromResult(Amendments.Decide(command, resident, Today, time.GetUtcNow()))));
+            resident => Task.FromResult(Amendments.Decide(command, resident, Today, time.GetUtcNow())))));
     }
 
     /// <inheritdoc />

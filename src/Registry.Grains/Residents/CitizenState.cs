@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Registry.Contracts.Access;
+using Registry.Contracts.Cards;
 using Registry.Contracts.Identity;
 using Registry.Contracts.Residents;
 using Registry.Domain.Residents;
@@ -39,6 +40,9 @@ public sealed record CitizenState
 
     /// <summary>The person's lock against partners (<c>CitizenGrain.Lock.cs</c>); never set for most people.</summary>
     public RecordLock Lock { get; init; } = RecordLock.Never;
+
+    /// <summary>The person's open card application and current card (<c>CitizenGrain.Cards.cs</c>).</summary>
+    public PersonCards Cards { get; init; } = PersonCards.None;
 
     /// <summary>Whether effects are owed to others.</summary>
     [JsonIgnore]
