@@ -81,8 +81,33 @@ public sealed partial class AuditLog : IAsyncDisposable
             throw new ArgumentException(problem, nameof(record));
         }
 
-        var chain = _chains[(int)((ulong)Interlocked.Increment(ref _turn) % (ulong)_chains.Length)];
-        return chain.Writer.WriteAsync(record, cancellationToken);
+        return AppendToLeastBusyAsync(record, cancellationToken);
+    }
+
+    // The chain with the fewest records waiting or being written, so that a request never queues behind a busy writer
+    // while another is idle; ties go round in turn. Which chain holds a row does not matter to anyone.
+    private async Task<AuditReceipt> AppendToLeastBusyAsync(AuditRecord record, CancellationToken cancellationToken)
+    {
+        var start = (int)((ulong)Interlocked.Increment(ref _turn) % (ulong)_chains.Length);
+        var chain = _chains[start];
+        for (var i = 1; i < _chains.Length; i++)
+        {
+            var candidate = _chains[(start + i) % _chains.Length];
+            if (Volatile.Read(ref candidate.Waiting) < Volatile.Read(ref chain.Waiting))
+            {
+                chain = candidate;
+            }
+        }
+
+        Interlocked.Increment(ref chain.Waiting);
+        try
+        {
+            return await chain.Writer.WriteAsync(record, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref chain.Waiting);
+        }
     }
 
     /// <summary>
@@ -140,14 +165,15 @@ public sealed partial class AuditLog : IAsyncDisposable
             }
 
             var receipts = new AuditReceipt[batch.Count];
-            await using var transaction = await connection.BeginTransactionAsync();
             if (!chain.Opened)
             {
-                await using var open = new NpgsqlCommand(SealSql, connection, transaction);
+                // The opening seal on its own: a chain opened and never written is an empty chain, which verify accepts.
+                await using var open = new NpgsqlCommand(SealSql, connection);
                 open.Parameters.Add(new NpgsqlParameter<string> { TypedValue = chain.Id });
                 open.Parameters.Add(new NpgsqlParameter<long> { TypedValue = 0 });
                 open.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = AuditChain.Genesis.ToArray() });
                 await open.ExecuteNonQueryAsync();
+                chain.Opened = true;
             }
 
             var head = chain.Committed;
@@ -163,12 +189,12 @@ public sealed partial class AuditLog : IAsyncDisposable
                     head = new Head(position, hash);
                 }
 
+                // One COPY is one statement and so one transaction of its own: the batch commits whole or not at all,
+                // with two round trips rather than the three of an explicit BEGIN … COMMIT around it.
                 await copy.CompleteAsync();
             }
 
-            await transaction.CommitAsync();
             chain.Committed = head;
-            chain.Opened = true;
             return receipts;
         }
         catch
@@ -249,5 +275,8 @@ public sealed partial class AuditLog : IAsyncDisposable
         public bool Opened { get; set; }
 
         public long SealedPosition { get; set; }
+
+        /// <summary>Records handed to this chain's writer and not yet answered.</summary>
+        public int Waiting;
     }
 }
