@@ -3,7 +3,7 @@ using Registry.LoadTests.Batches;
 using Registry.LoadTests.Scenarios;
 
 // Load generator for the registry, in the style of Orleans' DistributedTests:
-//   Scenarios/  what one request of each kind is (register, read over HTTP; register-grains, allocate over a cluster client;
+//   Scenarios/  what one request of each kind is (register, read, verify-cards over HTTP; register-grains, allocate, cards-grains over a cluster client;
 //               search, project on the read model in PostgreSQL; audit, the audit log's writer and verify; relocate-sql, the plain design of relocations, in PostgreSQL)
 //   Running/    targets (loopback-only HTTP client, cluster client or database), workers, warm-up, measured blocks, request cap
 //   Reporting/  the Markdown report and the console summary
@@ -21,6 +21,8 @@ var root = new RootCommand("Load generator for the national population registry,
     ProjectScenario.CreateCommand(),
     RelocateSqlScenario.CreateCommand(),
     AuditScenario.CreateCommand(),
+    CardsGrainsScenario.CreateCommand(),
+    VerifyCardsScenario.CreateCommand(),
     BatchImportCommand.Create(),
 };
 

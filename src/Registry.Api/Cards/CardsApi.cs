@@ -54,6 +54,27 @@ public static class CardsApi
             .WithSummary("Read an identity card: holder, state (an issued card past its expiry reads expired), issue and expiry")
             .WithDescription("Officials read the cards of the people they read (Readers) and state a purpose in " + PurposeHeaders.Code + " and " +
                              PurposeHeaders.Note + "; a citizen reads their own cards. Partners verify (POST /card-verifications) and read nothing else.");
+        cards.MapGet("/{documentNumber}/face", GetFaceAsync)
+            .WithName("GetCardFace")
+            .RequireAuthorization(RegistryPolicies.Read)
+            .AuditsPersonalData()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("The card's machine-readable zone (ICAO 9303 TD1) and QR code text, composed from the registry's record of the card, to print")
+            .WithDescription("mrz: the three 30-character lines; qr: the QR code's text (null when the name or address holds a '|', which its format " +
+                             "cannot carry). The holder's data are those the card printed, recorded when it was produced. Known from the card's issue (the " +
+                             "face carries the issue date and expiry): 409 naming the state before. Read by whoever reads the card (GET /cards/{documentNumber}).");
+        cards.MapPost("/imports", ImportAsync)
+            .WithName("ImportCard")
+            .RequireAuthorization(RegistryPolicies.Administer)
+            .AuditsPersonalData()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithSummary("Import a chip card issued before 1 July 2024 as the holder's current card, valid until its printed expiry (Law 26/2023 Art. 46)")
+            .WithDescription("Central administrators. documentNumber: the nine digits of the card's machine-readable zone; personalIdNumber: the holder; " +
+                             "issuedOn: before 2024-07-01; expiresOn: the printed expiry, or doesNotExpire true for a card printed without one. 400 naming the " +
+                             "field for an issue date on or after 2024-07-01, an unknown or dead holder, a holder with a valid card, a number another card " +
+                             "has, an expired card. Answers 201 with the card. The Idempotency-Key identifies the import: repeating it has the effect of one.");
         MapStep(cards, "production", CardStepKind.Production, "ProduceCard", "Record that an applied-for card was made");
         MapStep(cards, "issue", CardStepKind.Issue, "IssueCard",
             "Hand a produced card to its holder: it becomes their current card and the card it replaces is revoked. issuedOn (default today, not before " +
@@ -91,7 +112,7 @@ public static class CardsApi
         errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
         var reason = CardApplications.ParseReason(request.Reason);
         errors.Add("reason", reason is null
-            ? $"The reason is one of {string.Join(", ", Enum.GetValues<CardReason>().Select(CardApplications.NameOf))}." : null);
+            ? $"The reason is one of {string.Join(", ", Enum.GetValues<CardReason>().Where(reason => reason != CardReason.Imported).Select(CardApplications.NameOf))}." : null);
         var guardian = default(PersonalIdNumber);
         errors.Add("parentOrGuardian", request.ParentOrGuardian is null || PersonalIdNumber.TryParse(request.ParentOrGuardian, out guardian, out var guardianError)
             ? null : guardianError);
@@ -140,10 +161,24 @@ public static class CardsApi
     private static async Task<Results<Ok<CardResponse>, RefusalProblem>> GetAsync(
         string documentNumber, ClaimsPrincipal user, IClusterClient cluster, HttpContext context, TimeProvider time)
     {
+        var (card, holder, refused) = await ReadableCardAsync(documentNumber, user, cluster, context, time);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        context.Audit().Touch(holder!, PersonalDataReads.FieldsOf<CardResponse>());
+        return TypedResults.Ok(CardResponse.From(card!, time.GetUtcNow()));
+    }
+
+    // The card, when the actor may read its holder (Readers; an official states a purpose), or the refusal.
+    private static async Task<(IdentityCard? Card, string? Holder, RefusalProblem? Refused)> ReadableCardAsync(
+        string documentNumber, ClaimsPrincipal user, IClusterClient cluster, HttpContext context, TimeProvider time)
+    {
         var actor = user.ToActor();
         if (Readers.RefusalFor(actor, PersonalDataKind.Record) is { } never)
         {
-            return context.RefuseRead(never);
+            return (null, null, context.RefuseRead(never));
         }
 
         var errors = new FieldErrors();
@@ -155,7 +190,7 @@ public static class CardsApi
 
         if (errors.Any)
         {
-            return context.RefuseInvalid(errors.ToArray());
+            return (null, null, context.RefuseInvalid(errors.ToArray()));
         }
 
         // Whether a number names a card is told only to whoever may read its holder: everyone else gets 403 either way.
@@ -163,18 +198,77 @@ public static class CardsApi
         var holder = card is null ? null : await cluster.Citizen(card.Holder).GetAsync();
         if (holder is null)
         {
-            return actor.Role == Contracts.Access.ActorRole.CentralAdministrator ? NotFound(number)
-                : context.RefuseRead("Only whoever may read a card's holder learns whether a document number names a card.");
+            return (null, null, actor.Role == Contracts.Access.ActorRole.CentralAdministrator ? NotFound(number)
+                : context.RefuseRead("Only whoever may read a card's holder learns whether a document number names a card."));
         }
 
         context.Audit().Touch(holder.PersonalIdNumber.Value, []);
         if (Readers.RefusalFor(actor, PersonFacts.Of(holder, VietnamCalendar.Today(time))) is { } refusal)
         {
-            return context.RefuseRead(refusal);
+            return (null, null, context.RefuseRead(refusal));
         }
 
-        context.Audit().Touch(holder.PersonalIdNumber.Value, PersonalDataReads.FieldsOf<CardResponse>());
-        return TypedResults.Ok(CardResponse.From(card!, time.GetUtcNow()));
+        return (card, holder.PersonalIdNumber.Value, null);
+    }
+
+    private static async Task<Results<Ok<CardFaceResponse>, RefusalProblem>> GetFaceAsync(
+        string documentNumber, ClaimsPrincipal user, IClusterClient cluster, HttpContext context, TimeProvider time)
+    {
+        var (card, holder, refused) = await ReadableCardAsync(documentNumber, user, cluster, context, time);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        if (CardFaces.Of(card!) is not { } face)
+        {
+            var state = CardLifecycle.NameOf(CardLifecycle.StateAt(card!, time.GetUtcNow()));
+            return RequestProblems.For(new Refusal(RefusalKind.Conflict, "The card has no face to compose yet.",
+                [new FieldError("state", card!.IssuedOn is null
+                    ? $"Card {card.DocumentNumber} is {state}: its face carries its issue date and expiry, known from its issue."
+                    : $"Card {card.DocumentNumber} was produced before the registry recorded what cards print.")]));
+        }
+
+        context.Audit().Touch(holder!, PersonalDataReads.FieldsOf<CardFaceResponse>()
+            .Concat([ResidentFields.FullName, ResidentFields.BirthDate, ResidentFields.Sex, ResidentFields.PermanentAddress]));
+        var zone = MachineReadableZone.For(face);
+        return TypedResults.Ok(new CardFaceResponse(card!.DocumentNumber.Value, [zone.Line1, zone.Line2, zone.Line3], CardFaces.QrOf(face)?.ToString()));
+    }
+
+    private static async Task<Results<Created<CardResponse>, RefusalProblem>> ImportAsync(
+        [FromHeader(Name = RequestProblems.IdempotencyKeyHeader)] string? idempotencyKey,
+        CardImportRequest request,
+        ClaimsPrincipal user,
+        IClusterClient cluster,
+        HttpContext context,
+        TimeProvider time)
+    {
+        var errors = new FieldErrors();
+        errors.Add("idempotencyKey", RegistrationRules.CheckIdempotencyKey(idempotencyKey));
+        var number = default(DocumentNumber);
+        errors.Add("documentNumber", DocumentNumber.TryParse(request.DocumentNumber, out number, out var numberError) ? null : numberError);
+        var holder = default(PersonalIdNumber);
+        errors.Add("personalIdNumber", PersonalIdNumber.TryParse(request.PersonalIdNumber, out holder, out var holderError) ? null : holderError);
+        errors.Add("issuedOn", request.IssuedOn is null ? "The issue date printed on the card is required (yyyy-MM-dd)." : null);
+        errors.Add("expiresOn", (request.ExpiresOn, request.DoesNotExpire) switch
+        {
+            (null, not true) => "The expiry printed on the card is required (yyyy-MM-dd), or doesNotExpire true for a card printed without one.",
+            (not null, true) => "A card with a printed expiry does expire: give expiresOn or doesNotExpire, not both.",
+            _ => null,
+        });
+        if (errors.Any)
+        {
+            return context.RefuseInvalid(errors.ToArray());
+        }
+
+        context.Audit().Touch(holder.Value, [ResidentFields.IdentityCard]);
+        var command = new ImportCard(idempotencyKey!, user.ToActor(), number, request.IssuedOn!.Value, request.ExpiresOn);
+        return await cluster.Citizen(holder).ImportCardAsync(command) switch
+        {
+            CardChanged changed => TypedResults.Created($"/cards/{changed.Card.DocumentNumber}", CardResponse.From(changed.Card, time.GetUtcNow())),
+            CardRefused refused => RequestProblems.For(refused.Refusal),
+            var other => throw new InvalidOperationException($"Unknown card outcome {other.GetType().Name}."),
+        };
     }
 
     /// <summary>The 404 of a document number no card has.</summary>
@@ -192,6 +286,20 @@ public sealed record CardApplicationRequest(string? Reason, string? ParentOrGuar
 /// <param name="IssuedOn">For an issue: the day (yyyy-MM-dd); today when absent.</param>
 /// <param name="Reason">For a revocation: why.</param>
 public sealed record CardStepRequest(DateOnly? IssuedOn = null, string? Reason = null);
+
+/// <summary>Body of <c>POST /cards/imports</c>: a chip card issued before 1 July 2024, as printed.</summary>
+/// <param name="DocumentNumber">The nine digits of the card's machine-readable zone.</param>
+/// <param name="PersonalIdNumber">The holder's 12-digit number.</param>
+/// <param name="IssuedOn">The printed issue date (yyyy-MM-dd), before 2024-07-01.</param>
+/// <param name="ExpiresOn">The printed expiry (yyyy-MM-dd); absent with <paramref name="DoesNotExpire"/>.</param>
+/// <param name="DoesNotExpire">True for a card printed without an expiry ("không thời hạn").</param>
+public sealed record CardImportRequest(string? DocumentNumber, string? PersonalIdNumber, DateOnly? IssuedOn, DateOnly? ExpiresOn = null, bool? DoesNotExpire = null);
+
+/// <summary>What a card prints in machine-readable form, composed from the registry's record of it.</summary>
+/// <param name="DocumentNumber">The card's number.</param>
+/// <param name="Mrz">The machine-readable zone's three lines of 30 characters (ICAO 9303 TD1).</param>
+/// <param name="Qr">The text of the QR code; null when the name or address holds a '|', which its format cannot carry.</param>
+public sealed record CardFaceResponse(string DocumentNumber, IReadOnlyList<string> Mrz, string? Qr);
 
 /// <summary>An identity card as the API shows it.</summary>
 /// <param name="DocumentNumber">Its 9-character number.</param>

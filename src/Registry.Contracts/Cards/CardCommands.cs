@@ -64,7 +64,28 @@ public sealed record CardTransition(
     /// <summary>For a revocation: why.</summary>
     [Id(6)]
     public string? Reason { get; init; }
+
+    /// <summary>For a production: the holder's data the card prints, from the record as it is that day.</summary>
+    [Id(7)]
+    public PrintedHolder? Printed { get; init; }
 }
+
+/// <summary>
+/// Record a chip card issued before 1 July 2024 (Law 26/2023 Art. 46(1): it stays valid until its printed expiry) as the
+/// person's current card; sent to the holder's citizen grain. Central administrators only.
+/// </summary>
+/// <param name="IdempotencyKey">Chosen by the caller: repeating the import with it has the effect of one.</param>
+/// <param name="Actor">The administrator.</param>
+/// <param name="DocumentNumber">The number the card carries in its machine-readable zone: nine digits.</param>
+/// <param name="IssuedOn">The issue date printed on the card, before 1 July 2024.</param>
+/// <param name="ExpiresOn">The expiry printed on the card; null for a card printed without one ("không thời hạn").</param>
+[GenerateSerializer, Immutable, Alias("registry.ImportCard")]
+public sealed record ImportCard(
+    [property: Id(0)] string IdempotencyKey,
+    [property: Id(1)] Actor Actor,
+    [property: Id(2)] DocumentNumber DocumentNumber,
+    [property: Id(3)] DateOnly IssuedOn,
+    [property: Id(4)] DateOnly? ExpiresOn);
 
 /// <summary>What became of a card command.</summary>
 [GenerateSerializer, Immutable, Alias("registry.CardOutcome")]

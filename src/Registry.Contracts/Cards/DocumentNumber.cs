@@ -49,7 +49,17 @@ public readonly record struct DocumentNumber
         return new DocumentNumber(string.Create(CultureInfo.InvariantCulture, $"{SeriesLetters[series]}{provinceCode[1..]}{serial:000000}"));
     }
 
-    /// <summary>Parses a series letter followed by eight digits; nothing is trimmed or changed in case.</summary>
+    /// <summary>
+    /// Whether this is the number of a chip card issued before 1 July 2024: nine digits, as such a card carries in its
+    /// machine-readable zone. The registry never hands out such a number (its own begin with a series letter), so an
+    /// imported card can never take a number the allocators will give.
+    /// </summary>
+    public bool IsFromBefore2024 => char.IsAsciiDigit(Value[0]);
+
+    /// <summary>
+    /// Parses a series letter followed by eight digits, or nine digits (a chip card issued before 1 July 2024, imported);
+    /// nothing is trimmed or changed in case.
+    /// </summary>
     public static bool TryParse(string? value, out DocumentNumber number, out string? error)
     {
         number = default;
@@ -57,7 +67,9 @@ public readonly record struct DocumentNumber
         {
             null or "" => "A document number is required.",
             { Length: not 9 } => $"A document number has 9 characters (a series letter and 8 digits); this has {value.Length}.",
-            _ when !SeriesLetters.Contains(value[0], StringComparison.Ordinal) => $"A document number begins with a series letter ({SeriesLetters}).",
+            _ when value.All(char.IsAsciiDigit) => null,
+            _ when !SeriesLetters.Contains(value[0], StringComparison.Ordinal) =>
+                $"A document number begins with a series letter ({SeriesLetters}), or is nine digits (a chip card issued before 1 July 2024).",
             _ when !value.Skip(1).All(char.IsAsciiDigit) => "A document number has 8 digits after its series letter.",
             _ => null,
         };

@@ -38,15 +38,37 @@ public sealed record IdentityCard(
     [Id(9)]
     public IReadOnlyList<CardStep> Steps { get; init; } = [];
 
+    /// <summary>
+    /// What the card prints of its holder, taken from the record when it was produced (or imported): a card keeps the
+    /// data of its day when the record changes later, since a change of data is a new card (Law 26/2023 Art. 24). Its
+    /// machine-readable zone and QR code are composed from it. Null before production.
+    /// </summary>
+    [Id(10)]
+    public PrintedHolder? Printed { get; init; }
+
     /// <inheritdoc />
     public bool Equals(IdentityCard? other) =>
         other is not null && DocumentNumber == other.DocumentNumber && Holder == other.Holder && ProvinceCode == other.ProvinceCode
         && Reason == other.Reason && State == other.State && AppliedOn == other.AppliedOn && IssuedOn == other.IssuedOn
-        && ExpiresOn == other.ExpiresOn && RevocationReason == other.RevocationReason && Steps.SequenceEqual(other.Steps);
+        && ExpiresOn == other.ExpiresOn && RevocationReason == other.RevocationReason && Steps.SequenceEqual(other.Steps) && Printed == other.Printed;
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(DocumentNumber, State, Steps.Count);
 }
+
+/// <summary>The holder's data printed on a card and written to its chip (Law 26/2023 Art. 18(2)), as the record held it then.</summary>
+/// <param name="FullName">The full name, family name first.</param>
+/// <param name="BirthDate">The birth date.</param>
+/// <param name="Sex">The sex.</param>
+/// <param name="PermanentAddress">The permanent address as printed.</param>
+/// <param name="PlaceOfOrigin">The place of origin (quê quán); null when the record has none.</param>
+[GenerateSerializer, Immutable, Alias("registry.PrintedHolder")]
+public sealed record PrintedHolder(
+    [property: Id(0)] string FullName,
+    [property: Id(1)] DateOnly BirthDate,
+    [property: Id(2)] Residents.Sex Sex,
+    [property: Id(3)] string PermanentAddress,
+    [property: Id(4)] string? PlaceOfOrigin);
 
 /// <summary>One step of a card's life.</summary>
 /// <param name="Kind">What happened.</param>
@@ -127,4 +149,10 @@ public enum CardReason
 
     /// <summary>An administrative reorganisation changed data printed on the card (Art. 24(1)).</summary>
     AdministrativeReorganisation = 5,
+
+    /// <summary>
+    /// Not a reason anyone applies with: a chip card issued before 1 July 2024, recorded by an administrator with its
+    /// printed expiry, which it keeps (Art. 46(1)).
+    /// </summary>
+    Imported = 6,
 }

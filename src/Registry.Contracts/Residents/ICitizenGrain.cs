@@ -123,6 +123,13 @@ public interface ICitizenGrain : IGrainWithStringKey
     /// </summary>
     Task<CardOutcome> ChangeCardAsync(ChangeCard command);
 
+    /// <summary>
+    /// Records a chip card issued before 1 July 2024 as the person's current card, with its printed expiry; refused for
+    /// an unknown or dead person, a person holding a valid card, a number another card has, an issue date on or after
+    /// 1 July 2024. Its grain is created under its own number, so two imports of one number meet there.
+    /// </summary>
+    Task<CardOutcome> ImportCardAsync(ImportCard command);
+
     /// <summary>The person's open application and current card; null when nobody holds this number.</summary>
     [ReadOnly]
     Task<PersonCards?> GetCardsAsync();

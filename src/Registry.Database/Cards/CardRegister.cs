@@ -46,6 +46,15 @@ public sealed class CardRegister(NpgsqlDataSource database)
         LIMIT $3
         """;
 
+    // A QR code names its holder and issue day, not its card: identity_card_by_person finds the person's few cards.
+    private const string IssuedOnSql =
+        """
+        SELECT document_number
+        FROM registry.identity_card
+        WHERE personal_id = $1 AND issued_on = $2
+        ORDER BY version DESC, document_number
+        """;
+
     /// <summary>Writes <paramref name="card"/>'s row and the events of its steps; repeating it changes nothing.</summary>
     public async Task ProjectAsync(IdentityCard card, CancellationToken cancellationToken = default)
     {
@@ -88,6 +97,25 @@ public sealed class CardRegister(NpgsqlDataSource database)
         }
 
         return [.. revocations];
+    }
+
+    /// <summary>
+    /// The document numbers of the cards issued to <paramref name="holder"/> (the number they held when they applied) on
+    /// <paramref name="issuedOn"/>: the cards a QR code with those fields can be. Usually one; none for a card not issued.
+    /// </summary>
+    public async Task<string[]> ReadIssuedOnAsync(string holder, DateOnly issuedOn, CancellationToken cancellationToken = default)
+    {
+        await using var command = database.CreateCommand(IssuedOnSql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = holder });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = issuedOn });
+        var numbers = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            numbers.Add(reader.GetString(0));
+        }
+
+        return [.. numbers];
     }
 
     // The steps that are events of the registry's stream; an application or a production is not news to anybody outside.

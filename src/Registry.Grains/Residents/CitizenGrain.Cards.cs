@@ -70,7 +70,11 @@ public sealed partial class CitizenGrain
                 return new CardRefused(refusal);
             }
 
-            var transition = new CardTransition(command.Step, command.IdempotencyKey, time.GetUtcNow(), command.Actor) { Reason = command.Reason };
+            var transition = new CardTransition(command.Step, command.IdempotencyKey, time.GetUtcNow(), command.Actor)
+            {
+                Reason = command.Reason,
+                Printed = command.Step == CardStepKind.Production ? CardFaces.Print(resident) : null,
+            };
             if (command.Step == CardStepKind.Issue)
             {
                 var issuedOn = command.IssuedOn ?? Today;
@@ -90,6 +94,43 @@ public sealed partial class CitizenGrain
             }
 
             return command.Step == CardStepKind.Issue ? await IssueAsync(card!, transition) : await StepAsync(card!, transition);
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<CardOutcome> ImportCardAsync(ImportCard command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return AtCurrentNumberAsync(successor => successor.ImportCardAsync(command), async () =>
+        {
+            if (await CardReplayAsync(command.IdempotencyKey) is { } replay)
+            {
+                return replay;
+            }
+
+            var now = time.GetUtcNow();
+            if (CardImports.RefusalFor(command, State.Resident, State.Cards, now) is { } refusal)
+            {
+                return new CardRefused(refusal);
+            }
+
+            // The card's grain first, as for an application: it holds the number, so of two imports of one number only
+            // one finds it free; a card this grain then fails to store is repaired by the request repeated with its key.
+            var resident = State.Resident!;
+            var imported = CardImports.Imported(command, resident, now);
+            var card = await GrainFactory.IdentityCard(command.DocumentNumber).CreateAsync(imported);
+            if (!CardImports.IsImportOf(card, command, resident))
+            {
+                return new CardRefused(CardImports.NumberTaken(command.DocumentNumber));
+            }
+
+            var expiry = card.ExpiresOn is { } expiresOn ? $"valid until {expiresOn:yyyy-MM-dd}" : "no expiry";
+            await StoreAsync(State with
+            {
+                Cards = State.Cards with { Current = card },
+                History = [.. State.History, CardEntry(command.IdempotencyKey, command.Actor, now, card, null, $"imported (issued {card.IssuedOn:yyyy-MM-dd}, {expiry})")],
+            });
+            return new CardChanged(card, Replayed: false);
         });
     }
 

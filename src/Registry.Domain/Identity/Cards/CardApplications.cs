@@ -99,12 +99,14 @@ public static class CardApplications
         CardReason.Damaged => "damaged",
         CardReason.ChangeOfData => "changeOfData",
         CardReason.AdministrativeReorganisation => "administrativeReorganisation",
+        CardReason.Imported => "imported",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not a reason."),
     };
 
-    /// <summary>The reason named <paramref name="name"/>, or null.</summary>
+    /// <summary>The reason of an application named <paramref name="name"/>, or null; an import is no reason to apply.</summary>
     public static CardReason? ParseReason(string? name) =>
-        Enum.GetValues<CardReason>().Select(reason => (CardReason?)reason).FirstOrDefault(reason => NameOf(reason!.Value) == name);
+        Enum.GetValues<CardReason>().Where(reason => reason != CardReason.Imported)
+            .Select(reason => (CardReason?)reason).FirstOrDefault(reason => NameOf(reason!.Value) == name);
 
     // Below 14 the application is the parent's or guardian's, named by their number and linked to the person in the
     // record (Art. 19(2)); from 14 the person applies themselves.

@@ -41,7 +41,7 @@ public static class CardLifecycle
         var step = new CardStep(transition.Step, transition.OperationId, transition.At, transition.Actor);
         return (transition.Step, state) switch
         {
-            (CardStepKind.Production, CardState.Applied) => Changed(card with { State = CardState.Produced }, step),
+            (CardStepKind.Production, CardState.Applied) => Changed(card with { State = CardState.Produced, Printed = transition.Printed ?? card.Printed }, step),
             (CardStepKind.Issue, CardState.Produced) when transition.IssuedOn is { } issuedOn =>
                 Changed(card with { State = CardState.Issued, IssuedOn = issuedOn, ExpiresOn = transition.ExpiresOn }, step),
             (CardStepKind.LossReport, CardState.Issued or CardState.Expired) => Changed(card with { State = CardState.ReportedLost }, step),
