@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Registry.LoadTests.Batches;
+using Registry.LoadTests.Cards;
 using Registry.LoadTests.Scenarios;
 
 // Load generator for the registry, in the style of Orleans' DistributedTests:
@@ -8,6 +9,7 @@ using Registry.LoadTests.Scenarios;
 //   Running/    targets (loopback-only HTTP client, cluster client or database), workers, warm-up, measured blocks, request cap
 //   Reporting/  the Markdown report and the console summary
 //   Batches/    batch-import: one generated provincial batch uploaded as a stream and followed to its last result
+//   Cards/      card-sweep: expired cards seeded into grain storage and the read model, then the daily expiry sweep timed
 // It only ever sends traffic to loopback (--api, or the PostgreSQL and gateways of --connection), and every run is
 // bounded in time and count.
 var root = new RootCommand("Load generator for the national population registry, over HTTP, an Orleans cluster client or PostgreSQL (loopback targets only).")
@@ -24,6 +26,7 @@ var root = new RootCommand("Load generator for the national population registry,
     CardsGrainsScenario.CreateCommand(),
     VerifyCardsScenario.CreateCommand(),
     BatchImportCommand.Create(),
+    CardSweepCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

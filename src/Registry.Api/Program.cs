@@ -42,5 +42,6 @@ app.MapRecordLockApi();
 app.MapAccessLogApi();
 app.MapCardsApi();
 app.MapCardVerificationsApi();
+app.MapCardsDueApi();
 app.MapRegistryHealth();
 app.Run();

@@ -66,6 +66,10 @@ public static class RegistryGrains
     public static IIdentityCardGrain IdentityCard(this IGrainFactory grains, DocumentNumber number) =>
         grains.GetGrain<IIdentityCardGrain>("card:" + number.Value);
 
+    /// <summary>The card expiry sweep of <paramref name="provinceCode"/> on <paramref name="day"/>: key <c>{code}/{yyyy-MM-dd}</c>, never numeric.</summary>
+    public static ICardExpirySweepGrain CardExpirySweep(this IGrainFactory grains, string provinceCode, DateOnly day) =>
+        grains.GetGrain<ICardExpirySweepGrain>(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{provinceCode}/{day:yyyy-MM-dd}"));
+
     /// <summary>The allocator of the document numbers of <paramref name="provinceCode"/>.</summary>
     public static ICardNumberAllocatorGrain CardNumberAllocator(this IGrainFactory grains, string provinceCode) =>
         grains.GetGrain<ICardNumberAllocatorGrain>("card-numbers:" + provinceCode);

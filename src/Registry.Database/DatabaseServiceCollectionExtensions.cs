@@ -47,6 +47,9 @@ public static class DatabaseServiceCollectionExtensions
         // Written by card grains, read by the API (the revocation list) and the event feed.
         services.TryAddSingleton<CardRegister>();
 
+        // Read by the daily expiry sweep (silos) and the due lists (API).
+        services.TryAddSingleton<CardsDueLists>();
+
         // Written by proposal grains, read by the API.
         services.TryAddSingleton<ProposalList>();
 

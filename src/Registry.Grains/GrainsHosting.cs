@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Registry.Database;
 using Registry.Grains.Batches;
+using Registry.Grains.Cards;
 using Registry.Grains.Events;
 using Registry.Grains.Reorganisation;
 using Registry.Grains.ResidenceSweep;
@@ -31,12 +32,14 @@ public static class GrainsHosting
         services.AddOptions<ReorganisationOptions>().BindConfiguration(ReorganisationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ResidenceSweepOptions>().BindConfiguration(ResidenceSweepOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ProposalOptions>().BindConfiguration(ProposalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CardExpirySweepOptions>().BindConfiguration(CardExpirySweepOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BatchProcessingOptions>().BindConfiguration(BatchProcessingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
-        // Every silo makes sure the publisher runs and the two sweeps' reminders exist; asking again is harmless.
+        // Every silo makes sure the publisher runs and the sweeps' reminders exist; asking again is harmless.
         silo.AddStartupTask((provider, _) => provider.GetRequiredService<IGrainFactory>().GetGrain<IEventPublisherGrain>(0).StartAsync());
         silo.AddStartupTask((provider, _) => provider.GetRequiredService<IGrainFactory>().GetGrain<IUnfinishedWorkSweeperGrain>(0).StartAsync());
         silo.AddStartupTask((provider, _) => provider.GetRequiredService<IGrainFactory>().GetGrain<IResidenceSweepSchedulerGrain>(0).StartAsync());
+        silo.AddStartupTask((provider, _) => provider.GetRequiredService<IGrainFactory>().GetGrain<ICardExpirySweepSchedulerGrain>(0).StartAsync());
         return silo;
     }
 }

@@ -44,6 +44,9 @@ public static class RegistryStorage
     /// <summary>State name of <see cref="Cards.IdentityCardGrain"/>.</summary>
     public const string IdentityCardState = "identityCard";
 
+    /// <summary>State name of a province's card expiry sweep of a day (<see cref="Cards.CardExpirySweepGrain"/>).</summary>
+    public const string CardExpirySweepState = "cardExpirySweep";
+
     /// <summary>State name of <see cref="Cards.CardNumberAllocatorGrain"/>.</summary>
     public const string CardNumberAllocatorState = "cardNumberAllocator";
 }

@@ -98,7 +98,7 @@ public enum CardState
     /// <summary>Handed to the holder and valid until its expiry.</summary>
     Issued = 2,
 
-    /// <summary>Past its expiry date (judged on Vietnam's calendar on every read).</summary>
+    /// <summary>Past its expiry date: judged on Vietnam's calendar on every read, and stored once the daily sweep records it.</summary>
     Expired = 3,
 
     /// <summary>Its holder reported it lost; its replacement revokes it.</summary>
@@ -126,6 +126,12 @@ public enum CardStepKind
 
     /// <summary>It was revoked.</summary>
     Revocation = 4,
+
+    /// <summary>
+    /// Its expiry was recorded by the daily sweep (issue 12, part 6): the card had read as expired since the day after its
+    /// last valid day; from this step on it is stored as expired too, and the event <c>cardExpired</c> is published.
+    /// </summary>
+    Expiry = 5,
 }
 
 /// <summary>Why a card is applied for (Law 26/2023 Art. 18–24).</summary>

@@ -130,6 +130,14 @@ public interface ICitizenGrain : IGrainWithStringKey
     /// </summary>
     Task<CardOutcome> ImportCardAsync(ImportCard command);
 
+    /// <summary>
+    /// Records the expiry of <paramref name="card"/> (the daily sweep's call): only when it is the person's current card,
+    /// stored as issued and past its last valid day on Vietnam's calendar; a card renewed or replaced meanwhile is left
+    /// alone, and a repeated call records nothing twice.
+    /// </summary>
+    /// <returns>True when this call recorded the expiry.</returns>
+    Task<bool> RecordCardExpiryAsync(DocumentNumber card);
+
     /// <summary>The person's open application and current card; null when nobody holds this number.</summary>
     [ReadOnly]
     Task<PersonCards?> GetCardsAsync();

@@ -124,6 +124,7 @@ public sealed class CardRegister(NpgsqlDataSource database)
         CardStepKind.Issue => RegistryEventKind.CardIssued,
         CardStepKind.LossReport => RegistryEventKind.CardReportedLost,
         CardStepKind.Revocation => RegistryEventKind.CardRevoked,
+        CardStepKind.Expiry => RegistryEventKind.CardExpired,
         _ => null,
     };
 }

@@ -135,6 +135,20 @@ public sealed partial class CitizenGrain
     }
 
     /// <inheritdoc />
+    public Task<bool> RecordCardExpiryAsync(DocumentNumber card) =>
+        AtCurrentNumberAsync(successor => successor.RecordCardExpiryAsync(card), async () =>
+        {
+            // Decided on this grain's copy: it is the person's serialisation point, so a renewal issued a moment ago has
+            // already replaced the card here, and the sweep's view of the read model, however stale, changes nothing.
+            if (State.Resident is null || CardsDue.ExpiryToRecord(State.Cards, card, time.GetUtcNow()) is not { } expiry)
+            {
+                return false;
+            }
+
+            return await StepAsync(State.Cards.Current!, expiry) is CardChanged;
+        });
+
+    /// <inheritdoc />
     public Task<PersonCards?> GetCardsAsync() =>
         AtCurrentNumberAsync(successor => successor.GetCardsAsync(),
             () => Task.FromResult(State.Resident is null ? null : State.Cards), finishOwed: false);

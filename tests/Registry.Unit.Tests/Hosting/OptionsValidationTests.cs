@@ -11,6 +11,7 @@ using Registry.Api.Hosting;
 using Registry.Api.Limits;
 using Registry.Contracts.Events;
 using Registry.Grains.Batches;
+using Registry.Grains.Cards;
 using Registry.Grains.Reorganisation;
 using Registry.Grains.ResidenceSweep;
 using Registry.Grains.Residents;
@@ -42,6 +43,10 @@ public sealed class OptionsValidationTests
         { "Reorganisation:ReminderPeriod", "00:00:00", "Reorganisation:ReminderPeriod must be positive" },
         { "ResidenceSweep:Period", "00:00:00", "ResidenceSweep:Period must be positive" },
         { "ResidenceSweep:ReminderPeriod", "-00:01:00", "ResidenceSweep:ReminderPeriod must be positive" },
+        { "CardExpirySweep:Period", "00:00:00", "CardExpirySweep:Period must be positive" },
+        { "CardExpirySweep:ReminderPeriod", "00:00:00", "CardExpirySweep:ReminderPeriod must be positive" },
+        { "CardExpirySweep:PageSize", "0", "CardExpirySweep:PageSize must be 1 to 10000" },
+        { "CardExpirySweep:PagePause", "-00:00:01", "CardExpirySweep:PagePause must not be negative" },
         { "Proposals:OpenFor", "00:00:00", "Proposals:OpenFor must be positive and at most 90 days" },
         { "Proposals:OpenFor", "91.00:00:00", "Proposals:OpenFor must be positive and at most 90 days" },
         { "Batches:ChunkSize", "5001", "Batches:ChunkSize must be between 1 and 5000" },
@@ -149,6 +154,7 @@ public sealed class OptionsValidationTests
         _ = silo.Services.GetRequiredService<IOptions<UnfinishedWorkOptions>>().Value;
         _ = silo.Services.GetRequiredService<IOptions<ReorganisationOptions>>().Value;
         _ = silo.Services.GetRequiredService<IOptions<ResidenceSweepOptions>>().Value;
+        _ = silo.Services.GetRequiredService<IOptions<CardExpirySweepOptions>>().Value;
         _ = silo.Services.GetRequiredService<IOptions<BatchProcessingOptions>>().Value;
         _ = silo.Services.GetRequiredService<IOptions<ProposalOptions>>().Value;
         _ = silo.Services.GetRequiredService<IOptions<SiloEndpointOptions>>().Value;

@@ -7,7 +7,8 @@ namespace Registry.Domain.Identity.Cards;
 /// A card's state machine (Law 26/2023; design, ID card): applied → produced → issued → expired | reported lost |
 /// revoked. A card not yet issued may be revoked too (its application closed: the holder died, or a correction
 /// superseded it), and a lost card is revoked by its replacement. Every other transition is refused naming the state the
-/// card is in, and changes nothing. Expiry is no transition: an issued card past its last day reads as expired.
+/// card is in, and changes nothing. An issued card past its last day reads as expired at once; the daily sweep then
+/// records the expiry as a step of its own (<see cref="CardStepKind.Expiry"/>), once, for a card still stored as issued.
 /// </summary>
 public static class CardLifecycle
 {
@@ -44,6 +45,9 @@ public static class CardLifecycle
             (CardStepKind.Production, CardState.Applied) => Changed(card with { State = CardState.Produced, Printed = transition.Printed ?? card.Printed }, step),
             (CardStepKind.Issue, CardState.Produced) when transition.IssuedOn is { } issuedOn =>
                 Changed(card with { State = CardState.Issued, IssuedOn = issuedOn, ExpiresOn = transition.ExpiresOn }, step),
+            // Only a card stored as issued and read as expired: a card renewed meanwhile is revoked, one recorded expired
+            // already has its step, and one not yet past its last day on Vietnam's calendar is not expired at all.
+            (CardStepKind.Expiry, CardState.Expired) when card.State == CardState.Issued => Changed(card with { State = CardState.Expired }, step),
             (CardStepKind.LossReport, CardState.Issued or CardState.Expired) => Changed(card with { State = CardState.ReportedLost }, step),
             (CardStepKind.Revocation, CardState.Applied or CardState.Produced or CardState.Issued or CardState.Expired or CardState.ReportedLost) =>
                 Changed(card with { State = CardState.Revoked, RevocationReason = transition.Reason }, step),
@@ -79,6 +83,7 @@ public static class CardLifecycle
         CardStepKind.Issue => "issue",
         CardStepKind.LossReport => "report as lost",
         CardStepKind.Revocation => "revocation",
+        CardStepKind.Expiry => "expiry",
         _ => throw new ArgumentOutOfRangeException(nameof(step), step, "Not a card step."),
     };
 
