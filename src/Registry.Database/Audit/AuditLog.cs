@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
+using Registry.Database.Telemetry;
 using Registry.Database.Writing;
 
 namespace Registry.Database.Audit;
@@ -155,6 +157,7 @@ public sealed partial class AuditLog : IAsyncDisposable
 
     private async Task<AuditReceipt[]> WriteBatchAsync(Chain chain, IReadOnlyList<AuditRecord> batch)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             await using var connection = await _database.OpenConnectionAsync();
@@ -195,6 +198,7 @@ public sealed partial class AuditLog : IAsyncDisposable
             }
 
             chain.Committed = head;
+            RegistryMetrics.AuditBatchCommitted(batch.Select(static record => record.Outcome), Stopwatch.GetElapsedTime(started));
             return receipts;
         }
         catch

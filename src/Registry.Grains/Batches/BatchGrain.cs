@@ -4,6 +4,7 @@ using Registry.Contracts;
 using Registry.Contracts.Batches;
 using Registry.Contracts.Identity;
 using Registry.Database.Batches;
+using Registry.Database.Telemetry;
 using Registry.Domain.Batches;
 using Registry.Domain;
 using Registry.Grains.PagedWork;
@@ -130,6 +131,11 @@ public sealed partial class BatchGrain(
         var results = await ProcessAsync(pending);
         var done = results.Where(result => result.Status != BatchRowStatus.Pending).ToArray();
         await rows.WriteResultsAsync(_batchId, done, cancellationToken);
+        foreach (var (status, count) in done.CountBy(static row => row.Status))
+        {
+            RegistryMetrics.BatchRowsDone(status, count);
+        }
+
         LogChunk(logger, _batchId, pending[0].RowNumber, pending[^1].RowNumber, done.Length, pending.Count - done.Length);
 
         // Every row failed transiently: the cluster is in trouble (a silo just died); give it time instead of spinning.

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Registry.Contracts;
 using Registry.Contracts.Cards;
 using Registry.Database.Cards;
+using Registry.Database.Telemetry;
 using Registry.Domain.Identity.Cards;
 
 namespace Registry.Grains.Cards;
@@ -49,6 +50,7 @@ public sealed partial class IdentityCardGrain(
         if (state.State.Card is null)
         {
             await state.StoreOrReloadAsync(this, new IdentityCardState { Card = applied, ProjectionPending = true });
+            RegistryMetrics.CardStepTaken(CardStepKind.Application);
         }
 
         await ProjectIfPendingAsync();
@@ -69,6 +71,7 @@ public sealed partial class IdentityCardGrain(
         if (outcome is CardChanged { Replayed: false } changed)
         {
             await state.StoreOrReloadAsync(this, new IdentityCardState { Card = changed.Card, ProjectionPending = true });
+            RegistryMetrics.CardStepTaken(transition.Step);
         }
 
         await ProjectIfPendingAsync();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Registry.Contracts.Events;
 using Registry.Database.Events;
+using Registry.Database.Telemetry;
 
 namespace Registry.Grains.Events;
 
@@ -39,6 +40,7 @@ public sealed record EventPublisherState
 public sealed partial class EventPublisherGrain(
     [PersistentState(RegistryStorage.EventPublisherState, RegistryStorage.Name)] IPersistentState<EventPublisherState> state,
     EventFeed feed,
+    TimeProvider time,
     ILogger<EventPublisherGrain> logger)
     : Grain, IEventPublisherGrain, IRemindable
 {
@@ -80,6 +82,12 @@ public sealed partial class EventPublisherGrain(
             if (events.Length > 0)
             {
                 await stream.OnNextBatchAsync(events);
+                // Committed to the stream's queue now: how long after its recording a subscriber could first see each.
+                var publishedAt = time.GetUtcNow();
+                foreach (var published in events)
+                {
+                    RegistryMetrics.EventPublished(publishedAt - published.RecordedAt);
+                }
             }
 
             state.State = state.State with { Position = position };

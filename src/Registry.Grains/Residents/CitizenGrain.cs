@@ -6,6 +6,7 @@ using Registry.Contracts.Provinces;
 using Registry.Contracts.Residents;
 using Registry.Database.Residents;
 using Registry.Database.Resumption;
+using Registry.Database.Telemetry;
 using Registry.Domain;
 using Registry.Domain.Residents;
 
@@ -68,6 +69,7 @@ public sealed partial class CitizenGrain(
             {
                 Resident = record, Version = 1, History = [registration], PendingCounts = [RegistrationRules.CountOwed(record)], ProjectionPending = true,
             });
+            RegistryMetrics.Registered(record.PermanentResidenceProvince);
         }
 
         await RunPendingEffectsAsync();
@@ -99,9 +101,9 @@ public sealed partial class CitizenGrain(
     public Task<ChangeOutcome> RecordDeathAsync(RecordDeath command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return AtCurrentNumberAsync(successor => successor.RecordDeathAsync(command), async () => await AfterDeathAsync(command, await ChangeAsync(command.IdempotencyKey,
+        return AtCurrentNumberAsync(successor => successor.RecordDeathAsync(command), async () => await AfterDeathAsync(command, Counted(await ChangeAsync(command.IdempotencyKey,
             entries => Amendments.IsReplayOf(command, entries),
-            resident => Task.FromResult(Amendments.Decide(command, resident, Today, time.GetUtcNow())))));
+            resident => Task.FromResult(Amendments.Decide(command, resident, Today, time.GetUtcNow()))), RegistryMetrics.Died)));
     }
 
     /// <inheritdoc />
@@ -143,7 +145,9 @@ public sealed partial class CitizenGrain(
     {
         ArgumentNullException.ThrowIfNull(command);
         return AtCurrentNumberAsync(successor => successor.RelocateAsync(command),
-            () => ChangeAsync(command.IdempotencyKey, entries => Relocations.IsReplayOf(command, entries), resident => DecideRelocationAsync(command, resident)));
+            async () => Counted(
+                await ChangeAsync(command.IdempotencyKey, entries => Relocations.IsReplayOf(command, entries), resident => DecideRelocationAsync(command, resident)),
+                RegistryMetrics.Relocated));
     }
 
     /// <inheritdoc />
@@ -233,6 +237,18 @@ public sealed partial class CitizenGrain(
 
         await ApplyAsync(accepted);
         return new Changed(accepted.Updated, Replayed: false) { Version = State.Version };
+    }
+
+    // A change is counted where this number stores it: a replay of its key, a refusal, or the successor a superseded
+    // number forwards to (which counts it there) is not counted here, so a household's move counts each member once.
+    private static ChangeOutcome Counted(ChangeOutcome outcome, Action<string> count)
+    {
+        if (outcome is Changed { Replayed: false } changed)
+        {
+            count(changed.Resident.PermanentResidenceProvince);
+        }
+
+        return outcome;
     }
 
     // The answer without storing anything: not found, a replay of the change stored under the key, a refusal, or the

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Registry.Database.Telemetry;
 using Registry.Grains;
 using Registry.ServiceDefaults;
 using Registry.Silo.Storage;
@@ -14,7 +15,7 @@ public static class RegistrySiloHosting
 {
     /// <summary>
     /// Runs an Orleans silo in this host: its endpoints, PostgreSQL clustering, storage, reminders and event stream, the
-    /// registry's grains, and the dashboard.
+    /// registry's grains, the dashboard and the metrics.
     /// </summary>
     public static WebApplicationBuilder AddRegistrySilo(this WebApplicationBuilder builder)
     {
@@ -27,6 +28,7 @@ public static class RegistrySiloHosting
             .AddRegistryGrains(connectionString)
             .AddDashboard(options => options.CounterUpdateIntervalMs = 2000));
         builder.AddOperatorsDoor();
+        builder.AddRegistryMetrics(RegistryMetrics.MeterName);
         return builder;
     }
 
@@ -56,7 +58,7 @@ public static class RegistrySiloHosting
 
     /// <summary>
     /// Health for anyone (probes carry no token, and it names no person), the dashboard for operators only: it shows
-    /// every grain of the cluster, whose keys are personal ID numbers.
+    /// every grain of the cluster, whose keys are personal ID numbers; and the metrics for operators only.
     /// </summary>
     public static WebApplication MapSiloEndpoints(this WebApplication app)
     {
@@ -65,6 +67,7 @@ public static class RegistrySiloHosting
         app.UseAuthorization();
         app.MapRegistryHealth();
         app.MapOrleansDashboard("/dashboard").RequireAuthorization(BearerAuthentication.OperatorPolicy);
+        app.MapRegistryMetrics();
         return app;
     }
 
