@@ -102,10 +102,24 @@ public static class RegistrySiloHosting
                 options.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, endpoints.GatewayPort);
             }
         });
+
+        // Decided here, while services are registered, so read from configuration; the bound option carries the same
+        // value for the start-up check. Registered after the silo's own name so that the pod's name wins: the hosting
+        // matches members to pods by name, and would declare dead any active silo named otherwise.
+        if (endpointSection.GetValue<bool>(nameof(SiloEndpointOptions.Kubernetes)))
+        {
+            silo.UseKubernetesHosting();
+        }
+
         return silo;
     }
 
-    /// <summary>Membership in PostgreSQL: silos find each other, and clients find gateways, through it.</summary>
+    /// <summary>
+    /// Membership in PostgreSQL: silos find each other, and clients find gateways, through it. Kept under Kubernetes too:
+    /// Orleans' Kubernetes hosting is no membership provider (it only reconciles members with pods), the API finds
+    /// gateways through this table wherever it runs, and PostgreSQL is already what every silo needs to do any work, so
+    /// a second store of membership (the Kubernetes API) would add a dependency without removing one.
+    /// </summary>
     public static ISiloBuilder UseRegistryClustering(this ISiloBuilder silo, string connectionString) =>
         silo.UseAdoNetClustering(options =>
         {

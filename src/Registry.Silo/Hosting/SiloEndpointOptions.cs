@@ -15,7 +15,7 @@ public sealed class SiloEndpointOptions : IValidatableObject
     /// <summary>Longest name: the membership table's column holds 150 characters.</summary>
     public const int MaxNameLength = 150;
 
-    /// <summary>Name shown on the dashboard and in the membership table.</summary>
+    /// <summary>Name shown on the dashboard and in the membership table; under <see cref="Kubernetes"/> the pod's name.</summary>
     public string Name { get; set; } = Environment.MachineName;
 
     /// <summary>Silo-to-silo port (Orleans default 11111).</summary>
@@ -42,13 +42,28 @@ public sealed class SiloEndpointOptions : IValidatableObject
     /// <summary>The HTTP port (health for probes, the dashboard for operators).</summary>
     public int HttpPort { get; set; } = 8081;
 
+    /// <summary>
+    /// Runs under Orleans' Kubernetes hosting (<c>cluster-config/kubernetes</c>): the silo takes its name from the pod
+    /// (<c>POD_NAME</c>), and two of the silos watch the pods labelled with this cluster's ids, so that a silo whose pod
+    /// is gone is declared dead at once instead of after the failure detector's missed probes. Off by default, and
+    /// switched on by this setting rather than by the presence of <c>POD_NAMESPACE</c>: the hosting needs a service
+    /// account allowed to read and label pods, and a silo that merely runs in a pod (a test job, a debugging copy)
+    /// must not start reconciling, or declaring dead, the members of a cluster it was never meant to watch.
+    /// </summary>
+    public bool Kubernetes { get; set; }
+
     /// <summary>Where the HTTP port listens, once <see cref="Validate"/> found no problem.</summary>
     public IPEndPoint HttpEndpoint() => new(ListenOnAnyHostAddress ? IPAddress.Any : IPAddress.Parse(HttpAddress), HttpPort);
 
     /// <summary>The advertised address, once <see cref="Validate"/> found no problem (a method: validation reads every property).</summary>
     public IPAddress AdvertisedAddress() => IPAddress.Parse(AdvertisedIP);
 
-    /// <summary>Loopback, RFC 1918 (IPv4) or unique local (RFC 4193, IPv6); never "any" or a public address.</summary>
+    /// <summary>
+    /// Loopback, RFC 1918 or RFC 6598's shared address space 100.64.0.0/10 (IPv4), or unique local (RFC 4193, IPv6);
+    /// never "any" or a public address. The shared space is here because pod networks use it (secondary pod ranges of
+    /// managed Kubernetes, where the 10/8 range is taken by the data centre): like RFC 1918 it is never routed on the
+    /// Internet, so a pod's address there is as private as any other.
+    /// </summary>
     public static bool IsLoopbackOrPrivate(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
@@ -63,7 +78,10 @@ public sealed class SiloEndpointOptions : IValidatableObject
         }
 
         var bytes = address.GetAddressBytes();
-        return bytes.Length == 4 && (bytes[0] == 10 || (bytes[0] == 172 && bytes[1] is >= 16 and <= 31) || (bytes[0] == 192 && bytes[1] == 168));
+        return bytes.Length == 4 && (bytes[0] == 10
+            || (bytes[0] == 172 && bytes[1] is >= 16 and <= 31)
+            || (bytes[0] == 192 && bytes[1] == 168)
+            || (bytes[0] == 100 && bytes[1] is >= 64 and <= 127));
     }
 
     /// <summary>One message per unusable setting, naming its configuration key; checked when the silo starts.</summary>
@@ -97,14 +115,31 @@ public sealed class SiloEndpointOptions : IValidatableObject
         if (!IPAddress.TryParse(HttpAddress, out var http) || !IsLoopbackOrPrivate(http))
         {
             yield return new(
-                $"{Section}:{nameof(HttpAddress)} must be a loopback or private IP address (127.0.0.1, 10.x, 172.16-31.x, 192.168.x, fc00::/7), " +
+                $"{Section}:{nameof(HttpAddress)} must be a loopback or private IP address (127.0.0.1, 10.x, 172.16-31.x, 192.168.x, 100.64-127.x, fc00::/7), " +
                 "e.g. the host's address on the operators' network: health and the dashboard answer there.",
                 [nameof(HttpAddress)]);
         }
 
-        if (!IPAddress.TryParse(AdvertisedIP, out _))
+        if (!IPAddress.TryParse(AdvertisedIP, out var advertised))
         {
             yield return new($"{Section}:{nameof(AdvertisedIP)} must be an IP address other silos and clients reach this silo at, e.g. 10.20.0.11.", [nameof(AdvertisedIP)]);
+        }
+        else if (Kubernetes && IPAddress.IsLoopback(advertised))
+        {
+            // The default suits one machine; in a pod it would send every other silo and client to itself.
+            yield return new(
+                $"{Section}:{nameof(AdvertisedIP)} must be the pod's IP address when {Section}:{nameof(Kubernetes)} is true " +
+                "(Silo__AdvertisedIP=$(POD_IP), with POD_IP from the downward API's status.podIP).",
+                [nameof(AdvertisedIP)]);
+        }
+
+        if (Kubernetes && !ListenOnAnyHostAddress && IPAddress.TryParse(HttpAddress, out var probed) && IPAddress.IsLoopback(probed))
+        {
+            // The kubelet's probes come to the pod's address: on loopback the silo would never be ready, and be restarted.
+            yield return new(
+                $"{Section}:{nameof(HttpAddress)} must be the pod's IP address when {Section}:{nameof(Kubernetes)} is true " +
+                "(Silo__HttpAddress=$(POD_IP)): the kubelet's health probes come there.",
+                [nameof(HttpAddress)]);
         }
     }
 }
