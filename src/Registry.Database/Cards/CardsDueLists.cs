@@ -19,6 +19,9 @@ public sealed class CardsDueLists(NpgsqlDataSource database)
     // are a bounded stretch of resident_by_province_birth_date (0023) read backwards from the cursor, and the card check
     // runs on them only: as one anti-join, the planner cannot know that the young are the ones without cards, and it
     // read and sorted the whole province instead (540 ms against 0.8 ms on 1,000,000 people, migration 0023).
+    // A card's row names the number its holder applied with, and a correction may have given them a new one since: the
+    // check follows superseded_by back from the candidate through every earlier number (resident_by_successor, 0026), so
+    // a person renumbered after applying is not listed under the new number; the old row is superseded and never a candidate.
     private const string FirstCardSql =
         """
         WITH candidate AS MATERIALIZED (
@@ -29,7 +32,12 @@ public sealed class CardsDueLists(NpgsqlDataSource database)
             ORDER BY r.birth_date DESC, r.personal_id DESC
             LIMIT $5)
         SELECT c.personal_id, c.full_name, c.birth_date,
-               NOT EXISTS (SELECT 1 FROM registry.identity_card i WHERE i.personal_id = c.personal_id) AS due
+               NOT EXISTS (
+                   WITH RECURSIVE number (personal_id) AS (
+                       SELECT c.personal_id
+                       UNION ALL
+                       SELECT earlier.personal_id FROM registry.resident earlier JOIN number n ON earlier.superseded_by = n.personal_id)
+                   SELECT 1 FROM number JOIN registry.identity_card i ON i.personal_id = number.personal_id) AS due
         FROM candidate c
         ORDER BY c.birth_date DESC, c.personal_id DESC
         """;

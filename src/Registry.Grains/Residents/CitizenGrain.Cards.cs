@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Registry.Contracts;
 using Registry.Contracts.Access;
 using Registry.Contracts.Cards;
@@ -11,10 +12,13 @@ namespace Registry.Grains.Residents;
 /// The person's identity cards (issue 12). The citizen grain holds the open application and the current card, and every
 /// step of the person's cards passes through it: one grain activation at a time decides for the person, so two
 /// applications sent at once (to any silos) meet here, one after the other, and at most one card of the person is valid.
-/// The card's own grain holds its state machine; this grain decides what the person allows (<see cref="CardApplications"/>),
-/// tells the card, then stores its copy and the step in the person's history. The card grain never calls back.
-/// A step cut short (the card changed, this grain's store lost) is finished by repeating the request with its key: the
-/// card replays its step and this grain stores what it missed.
+/// The card's own grain holds its state machine; this grain decides what the person allows (<see cref="CardApplications"/>)
+/// and what the card will allow (<see cref="CardLifecycle"/>, on its copy), and every step is owed work, in the shape of the
+/// counts a change owes its provinces (<c>CitizenGrain.Effects.cs</c>): the copy after the step, its history entry and the
+/// step owed to the card are stored first (the intent, marked in the register of unfinished work), then the card is told,
+/// then the step is done. A step cut short anywhere is finished by the next call to the person, their next activation or
+/// the sweep of unfinished work, and told again it is a replay at its card, which knows its steps by operation id. The
+/// card grain never calls back.
 /// </summary>
 public sealed partial class CitizenGrain
 {
@@ -44,7 +48,7 @@ public sealed partial class CitizenGrain
                 return new CardRefused(missing);
             }
 
-            return new CardChanged(await OpenApplicationAsync(command.IdempotencyKey, command.Actor, command.Reason, resident), Replayed: false);
+            return await OpenApplicationAsync(command.IdempotencyKey, command.Actor, command.Reason, resident);
         });
     }
 
@@ -86,13 +90,6 @@ public sealed partial class CitizenGrain
                 transition = transition with { IssuedOn = issuedOn, ExpiresOn = CardExpiry.ExpiresOn(resident.BirthDate, issuedOn) };
             }
 
-            // Decided on this grain's copy first, so that nothing (the card it replaces above all) changes for a step the
-            // card would refuse.
-            if (CardLifecycle.Decide(card!, transition) is CardRefused refused)
-            {
-                return refused;
-            }
-
             return command.Step == CardStepKind.Issue ? await IssueAsync(card!, transition) : await StepAsync(card!, transition);
         });
     }
@@ -114,23 +111,19 @@ public sealed partial class CitizenGrain
                 return new CardRefused(refusal);
             }
 
-            // The card's grain first, as for an application: it holds the number, so of two imports of one number only
-            // one finds it free; a card this grain then fails to store is repaired by the request repeated with its key.
+            // The number is the caller's, not allocated: one already another card's is refused at once. Two imports of one
+            // number at once both get past this; the card grain creates the card of the first it is told, and the other's
+            // step is refused there and taken back (TellOwedCardStepsAsync), which answers it as here.
             var resident = State.Resident!;
-            var imported = CardImports.Imported(command, resident, now);
-            var card = await GrainFactory.IdentityCard(command.DocumentNumber).CreateAsync(imported);
-            if (!CardImports.IsImportOf(card, command, resident))
+            if (await GrainFactory.IdentityCard(command.DocumentNumber).GetAsync() is { } taken && !CardImports.IsImportOf(taken, command, resident))
             {
                 return new CardRefused(CardImports.NumberTaken(command.DocumentNumber));
             }
 
-            var expiry = card.ExpiresOn is { } expiresOn ? $"valid until {expiresOn:yyyy-MM-dd}" : "no expiry";
-            await StoreAsync(State with
-            {
-                Cards = State.Cards with { Current = card },
-                History = [.. State.History, CardEntry(command.IdempotencyKey, command.Actor, now, card, null, $"imported (issued {card.IssuedOn:yyyy-MM-dd}, {expiry})")],
-            });
-            return new CardChanged(card, Replayed: false);
+            var imported = CardImports.Imported(command, resident, now);
+            var expiry = imported.ExpiresOn is { } expiresOn ? $"valid until {expiresOn:yyyy-MM-dd}" : "no expiry";
+            var entry = CardEntry(command.IdempotencyKey, command.Actor, now, imported, null, $"imported (issued {imported.IssuedOn:yyyy-MM-dd}, {expiry})");
+            return await RecordCardStepsAsync(State.Cards with { Current = imported }, [new OwedCardStep(imported, null, entry)]);
         });
     }
 
@@ -204,8 +197,8 @@ public sealed partial class CitizenGrain
     }
 
     // Recording a death revokes the person's card and closes an open application (Law 26/2023 Art. 23: a dead person's
-    // card is withdrawn). Run after every answer that says the death is recorded, a replay too, so that a revocation cut
-    // short is finished by the repeated approval.
+    // card is withdrawn), in the death's own write (ApplyAsync, RevocationsAtDeath). Run again after every answer that says
+    // the death is recorded, a replay too, for a death stored before its revocations were part of its write.
     private async Task<ChangeOutcome> AfterDeathAsync(RecordDeath command, ChangeOutcome outcome)
     {
         if (outcome is not Changed)
@@ -217,15 +210,38 @@ public sealed partial class CitizenGrain
         {
             if (card is not null && card.State != CardState.Revoked)
             {
-                var transition = new CardTransition(CardStepKind.Revocation, $"death:{command.IdempotencyKey}", time.GetUtcNow(), command.Actor) { Reason = "The holder died." };
-                await StepAsync(card, transition);
+                await StepAsync(card, RevocationAtDeath(command.IdempotencyKey, command.Actor, time.GetUtcNow()));
             }
         }
 
         return outcome;
     }
 
-    private async Task<IdentityCard> OpenApplicationAsync(string key, Actor actor, CardReason reason, ResidentRecord resident)
+    // The revocations a death owes: of the open application and of the current card, each planned on this grain's copy.
+    private (PersonCards Cards, OwedCardStep[] Steps) RevocationsAtDeath(ResidentChange death)
+    {
+        var cards = State.Cards;
+        var steps = new List<OwedCardStep>();
+        foreach (var card in new[] { cards.OpenApplication, cards.Current })
+        {
+            var revocation = RevocationAtDeath(death.OperationId, death.Actor, death.At);
+            if (card is not null && card.State != CardState.Revoked && Plan(cards, card, revocation, revocation.OperationId, null) is (var after, { } step, null))
+            {
+                cards = after;
+                steps.Add(step);
+            }
+        }
+
+        return (cards, [.. steps]);
+    }
+
+    private static CardTransition RevocationAtDeath(string deathKey, Actor actor, DateTimeOffset at) =>
+        new(CardStepKind.Revocation, $"death:{deathKey}", at, actor) { Reason = "The holder died." };
+
+    // An application allocates its number, stores the intent, then creates the card: a write of this grain that fails leaves
+    // no card anywhere, not even a row in the read model (the number is simply never used, as no number is used twice),
+    // and a card created is one this grain has stored, so it is never an application nobody can reach.
+    private async Task<CardOutcome> OpenApplicationAsync(string key, Actor actor, CardReason reason, ResidentRecord resident)
     {
         var now = time.GetUtcNow();
         var province = resident.PermanentResidenceProvince;
@@ -234,68 +250,137 @@ public sealed partial class CitizenGrain
         {
             Steps = [new CardStep(CardStepKind.Application, key, now, actor)],
         };
-
-        // The card first: a card this grain never stores is an application nobody can reach, never a second valid card.
-        var card = await GrainFactory.IdentityCard(number).CreateAsync(applied);
-        await StoreAsync(State with
-        {
-            Cards = State.Cards with { OpenApplication = card },
-            History = [.. State.History, CardEntry(key, actor, now, card, null, $"applied for ({CardApplications.NameOf(reason)})")],
-        });
-        return card;
+        var entry = CardEntry(key, actor, now, applied, null, $"applied for ({CardApplications.NameOf(reason)})");
+        return await RecordCardStepsAsync(State.Cards with { OpenApplication = applied }, [new OwedCardStep(applied, null, entry)]);
     }
 
-    // Issue replaces the current card: it is revoked first, then the new one issued, then both stored here; a crash in
-    // between leaves the person with no valid card, never two, and the repeated request finishes it.
+    // Issue replaces the current card: its revocation and the issue are one intent, told in that order, so that a crash in
+    // between leaves the person with no valid card at the cards, never two, until the intent is finished.
     private async Task<CardOutcome> IssueAsync(IdentityCard card, CardTransition transition)
     {
-        var entries = new List<ResidentChange>();
         var cards = State.Cards;
+        var steps = new List<OwedCardStep>();
         if (cards.Current is { State: not CardState.Revoked } replaced)
         {
             var revocation = new CardTransition(CardStepKind.Revocation, $"{transition.OperationId}:replaced", transition.At, transition.Actor)
             {
                 Reason = $"Replaced by card {card.DocumentNumber}.",
             };
-            if (await GrainFactory.IdentityCard(replaced.DocumentNumber).TransitionAsync(revocation) is CardChanged revoked)
+            if (Plan(cards, replaced, revocation, transition.OperationId, revocation.Reason) is (var revoked, { } step, null))
             {
-                entries.Add(CardEntry(transition.OperationId, transition.Actor, transition.At, revoked.Card, replaced.State, revocation.Reason));
+                cards = revoked;
+                steps.Add(step);
             }
         }
 
-        if (await GrainFactory.IdentityCard(card.DocumentNumber).TransitionAsync(transition) is not CardChanged issued)
+        // Decided on this grain's copy first, so that nothing (the card it replaces above all) changes for a step the card
+        // would refuse.
+        var (issued, issue, refused) = Plan(cards, card, transition, transition.OperationId, null);
+        if (refused is not null)
         {
-            throw new InvalidOperationException($"Card {card.DocumentNumber} refused its issue after this grain's copy allowed it.");
+            return refused;
         }
 
-        entries.Add(CardEntry(transition.OperationId, transition.Actor, transition.At, issued.Card, card.State, "issued"));
-        await StoreAsync(State with
-        {
-            Cards = new PersonCards { OpenApplication = null, Current = issued.Card },
-            History = [.. State.History, .. entries],
-        });
-        return new CardChanged(issued.Card, Replayed: false);
+        steps.Add(issue!);
+        return await RecordCardStepsAsync(issued, [.. steps]);
     }
 
     private async Task<CardOutcome> StepAsync(IdentityCard card, CardTransition transition)
     {
-        var outcome = await GrainFactory.IdentityCard(card.DocumentNumber).TransitionAsync(transition);
-        if (outcome is not CardChanged changed)
+        var (cards, step, refused) = Plan(State.Cards, card, transition, transition.OperationId, null);
+        return refused ?? await RecordCardStepsAsync(cards, [step!]);
+    }
+
+    // The step of card by transition as this grain records it, decided on its copy: the person's cards after it, and the
+    // step owed to the card with its history entry; or the refusal naming the card's state.
+    private static (PersonCards Cards, OwedCardStep? Step, CardRefused? Refused) Plan(
+        PersonCards cards, IdentityCard card, CardTransition transition, string entryKey, string? note)
+    {
+        var outcome = CardLifecycle.Decide(card, transition);
+        if (outcome is not CardChanged { Card: var after })
         {
-            return outcome;
+            return (cards, null, (CardRefused)outcome);
         }
 
-        var cards = State.Cards;
-        cards = cards.OpenApplication?.DocumentNumber == card.DocumentNumber
-            ? cards with { OpenApplication = changed.Card.State == CardState.Revoked ? null : changed.Card }
-            : cards with { Current = changed.Card };
-        var note = transition.Step == CardStepKind.Revocation ? $"revoked: {transition.Reason}" : CardLifecycle.NameOf(changed.Card.State);
+        // An application stays open until issued or revoked; issued, it is the person's current card.
+        var next = cards.OpenApplication?.DocumentNumber != card.DocumentNumber ? cards with { Current = after }
+            : after.State == CardState.Issued ? new PersonCards { OpenApplication = null, Current = after }
+            : cards with { OpenApplication = after.State == CardState.Revoked ? null : after };
+        note ??= transition.Step == CardStepKind.Revocation ? $"revoked: {transition.Reason}" : CardLifecycle.NameOf(after.State);
+        var entry = CardEntry(entryKey, transition.Actor, transition.At, after, card.State, note);
+        return (next, new OwedCardStep(after, transition, entry), null);
+    }
+
+    // Stores the intent (the person's cards after the steps, their entries, the steps owed), then tells the cards. The
+    // answer is the last step's card, or, when its card refused it (a card out of step with this grain's copy, or an
+    // imported number another import took a moment before), the card's refusal, with the step taken back.
+    private async Task<CardOutcome> RecordCardStepsAsync(PersonCards cards, OwedCardStep[] steps)
+    {
         await StoreAsync(State with
         {
             Cards = cards,
-            History = [.. State.History, CardEntry(transition.OperationId, transition.Actor, transition.At, changed.Card, card.State, note)],
+            History = [.. State.History, .. steps.Select(static step => step.Entry)],
+            OwedCardSteps = [.. State.OwedCardSteps, .. steps],
         });
-        return new CardChanged(changed.Card, Replayed: false);
+        await RunPendingEffectsAsync();
+        var last = steps[^1];
+        if (State.History.Count > 0 && State.History[^1] == last.Entry)
+        {
+            return new CardChanged(last.Card, Replayed: false);
+        }
+
+        return last.Transition is { } transition && await GrainFactory.IdentityCard(last.Card.DocumentNumber).GetAsync() is { } actual
+            && CardLifecycle.Decide(actual, transition) is CardRefused refused
+            ? refused
+            : new CardRefused(CardImports.NumberTaken(last.Card.DocumentNumber));
+    }
+
+    // Tells every owed step to its card's grain, oldest first, then marks them done in memory only, as the counts of a
+    // change are (RunPendingEffectsAsync): storage keeps saying "owed" until the next write of this state, and an
+    // activation that reads it tells the steps again, which their cards answer as replays. That is safe because no later
+    // step of the person's cards is told before this state is written with it, so a card never moves on past a step that
+    // storage still owes. A step its card refuses is taken back (entry and copy), deterministically: the card refuses it
+    // again if it is told again.
+    private async Task TellOwedCardStepsAsync()
+    {
+        var cards = State.Cards;
+        var history = State.History;
+        foreach (var owed in State.OwedCardSteps)
+        {
+            var grain = GrainFactory.IdentityCard(owed.Card.DocumentNumber);
+            IdentityCard? actual;
+            if (owed.Transition is { } transition)
+            {
+                if (await grain.TransitionAsync(transition) is CardChanged)
+                {
+                    continue;
+                }
+
+                actual = await grain.GetAsync();
+            }
+            else
+            {
+                var created = await grain.CreateAsync(owed.Card);
+                if (created.Holder == owed.Card.Holder && created.Steps is [var first, ..] && first.OperationId == owed.Card.Steps[0].OperationId)
+                {
+                    continue;
+                }
+
+                actual = null;
+            }
+
+            LogCardStepTakenBack(logger, owed.Card.DocumentNumber.Value, owed.Entry.OperationId, Number.Value);
+            var number = owed.Card.DocumentNumber;
+            history = [.. history.Where(entry => entry != owed.Entry)];
+            cards = new PersonCards
+            {
+                OpenApplication = cards.OpenApplication?.DocumentNumber == number ? actual : cards.OpenApplication,
+                Current = cards.Current?.DocumentNumber == number ? actual : cards.Current,
+            };
+        }
+
+        state.State = State with { Cards = cards, History = history, OwedCardSteps = [] };
+        _doneNotStored = true;
     }
 
     // A key already in the history answers with the card it changed as it now is; a key used for another kind of change is refused.
@@ -321,4 +406,7 @@ public sealed partial class CitizenGrain
 
     private CardRefused NobodyHolds() => new(new Refusal(RefusalKind.NotFound, "No person holds this personal ID number.",
         [new FieldError("personalIdNumber", $"{Number} is not in the registry.")]));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Card {DocumentNumber} refused step {OperationId} of citizen {PersonalIdNumber}, whose copy allowed it; the step is taken back")]
+    private static partial void LogCardStepTakenBack(ILogger logger, string documentNumber, string operationId, string personalIdNumber);
 }

@@ -17,6 +17,10 @@ public sealed partial class CitizenGrain
     // True while the state in memory says the last change's effects are done and the stored one still says pending.
     private bool _doneNotStored;
 
+    // The last clear of this person's mark, written behind the calls. A card step keeps the version of the change before
+    // it, so its mark has the version of that change's clear: written after the mark, the clear would delete it.
+    private Task _clearing = Task.CompletedTask;
+
     /// <inheritdoc />
     public async Task ResumeAsync()
     {
@@ -64,16 +68,22 @@ public sealed partial class CitizenGrain
     }
 
     // Stores an accepted decision (the intent) and runs what it owes: the change is acknowledged only after them, so an
-    // acknowledged change is counted and searchable.
+    // acknowledged change is counted and searchable. A death owes the revocation of the person's cards too, in the same
+    // write: a dead person is never left holding a valid card by a crash after their death was stored.
     private async Task ApplyAsync(Acceptance accepted)
     {
+        var (cards, revocations) = State.Resident?.Death is null && accepted.Updated.Death is not null && accepted.Entries.Length > 0
+            ? RevocationsAtDeath(accepted.Entries[0])
+            : (State.Cards, []);
         await StoreAsync(State with
         {
             Resident = accepted.Updated,
             Version = State.Version + 1,
-            History = [.. State.History, .. accepted.Entries],
+            History = [.. State.History, .. accepted.Entries, .. revocations.Select(static step => step.Entry)],
             PendingCounts = [.. State.PendingCounts, .. accepted.Counts],
             ProjectionPending = true,
+            Cards = cards,
+            OwedCardSteps = [.. State.OwedCardSteps, .. revocations],
         });
         await RunPendingEffectsAsync();
     }
@@ -83,6 +93,7 @@ public sealed partial class CitizenGrain
         if (next.HasUnfinishedWork && (next.Version != State.Version || !State.HasUnfinishedWork))
         {
             // Registered before the state that owes the work is stored: if this silo dies right after, the sweep finds the person.
+            await _clearing;
             await unfinished.MarkAsync(Number, next.Version);
         }
 
@@ -95,6 +106,11 @@ public sealed partial class CitizenGrain
         if (!State.HasPendingEffects)
         {
             return;
+        }
+
+        if (State.OwedCardSteps.Count > 0)
+        {
+            await TellOwedCardStepsAsync();
         }
 
         var resident = State.Resident!;
@@ -116,10 +132,17 @@ public sealed partial class CitizenGrain
         }
     }
 
-    // Not awaited: a mark left behind only makes the sweep wake this person once for nothing.
-    private void ClearMark() => unfinished.ClearAsync(Number, State.Version).ContinueWith(
-        static (task, logger) => LogClearFailed((ILogger)logger!, task.Exception!),
-        logger, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    // Not awaited: a mark left behind only makes the sweep wake this person once for nothing. Never faults, so that the
+    // next mark may wait for it (StoreAsync).
+    private void ClearMark() => _clearing = unfinished.ClearAsync(Number, State.Version).ContinueWith(
+        static (task, logger) =>
+        {
+            if (task.IsFaulted)
+            {
+                LogClearFailed((ILogger)logger!, task.Exception!);
+            }
+        },
+        logger, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Clearing a citizen's unfinished-work mark failed; the sweep will wake it once for nothing")]
     private static partial void LogClearFailed(ILogger logger, Exception exception);

@@ -9,7 +9,7 @@ namespace Registry.Grains.Residents;
 
 /// <summary>
 /// Stored state of a person. Every change is stored first, with the effects it owes to others marked pending
-/// (province counts, the read model); the effects are idempotent and run next, and a crash in between is
+/// (province counts, the read model, steps of the person's cards); the effects are idempotent and run next, and a crash in between is
 /// finished on the next activation, so nothing is lost or counted twice (invariants 1, 2 and 4).
 /// </summary>
 public sealed record CitizenState
@@ -44,9 +44,12 @@ public sealed record CitizenState
     /// <summary>The person's open card application and current card (<c>CitizenGrain.Cards.cs</c>).</summary>
     public PersonCards Cards { get; init; } = PersonCards.None;
 
+    /// <summary>Card steps stored but not yet taken by their card grains, oldest first (<c>CitizenGrain.Cards.cs</c>).</summary>
+    public IReadOnlyList<OwedCardStep> OwedCardSteps { get; init; } = [];
+
     /// <summary>Whether effects are owed to others.</summary>
     [JsonIgnore]
-    public bool HasPendingEffects => PendingCounts.Count > 0 || ProjectionPending;
+    public bool HasPendingEffects => PendingCounts.Count > 0 || ProjectionPending || OwedCardSteps.Count > 0;
 
     /// <summary>Whether work is unfinished: effects owed, or a new number not yet handed over to.</summary>
     [JsonIgnore]

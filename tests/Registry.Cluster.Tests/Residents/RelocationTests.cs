@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Orleans.Storage;
 using Registry.Contracts;
 using Registry.Contracts.Identity;
@@ -387,37 +385,8 @@ public sealed partial class RelocationTests(RelocationClusterFixture fixture) : 
         TestDatabase.ScalarAsync<long>(fixture.ConnectionString,
             "SELECT count(*) FROM orleansreminderstable WHERE grainid LIKE '%/household:' || $1", command.IdempotencyKey);
 
-    // Runs the call while the person's stored state is locked, and breaks the connection of the state write that waits
-    // on the lock: the write fails the way a lost connection makes it fail, and the call with it.
-    private async Task FailingStateWriteOfAsync(PersonalIdNumber person, Func<Task> call)
-    {
-        await using var blocker = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
-        await blocker.OpenAsync();
-        await using var transaction = await blocker.BeginTransactionAsync();
-        await using (var lockRow = new Npgsql.NpgsqlCommand(
-            "SELECT 1 FROM orleansstorage WHERE graintypestring = $1 AND convert_from(payloadbinary, 'UTF8') LIKE $2 FOR UPDATE", blocker, transaction))
-        {
-            // A numeric key is stored as numbers, not text: the person's row is found by its payload.
-            lockRow.Parameters.Add(new Npgsql.NpgsqlParameter { Value = RegistryStorage.CitizenState });
-            lockRow.Parameters.Add(new Npgsql.NpgsqlParameter { Value = $"{{\"resident\":{{\"personalIdNumber\":\"{person.Value}\"%" });
-            Assert.Equal(1, await lockRow.ExecuteScalarAsync());
-        }
-
-        var calling = call();
-        var waiter = await WaitForLockWaiterAsync(blocker.ProcessID);
-        await TestDatabase.ScalarAsync<bool>(fixture.ConnectionString, "SELECT pg_terminate_backend($1)", waiter);
-        await Assert.ThrowsAnyAsync<Exception>(() => calling);
-        await transaction.RollbackAsync();
-    }
-
-    // The backend (not the blocker itself) that waits on a lock the blocker holds: the state write. The call reaches
-    // the write within Orleans' response timeout or not at all.
-    private async Task<int> WaitForLockWaiterAsync(int blocker) =>
-        await Eventually.ValueAsync(
-            () => TestDatabase.ScalarAsync<int>(fixture.ConnectionString,
-                "SELECT coalesce(min(pid), 0) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))", blocker),
-            static pid => pid != 0, _client.ServiceProvider.GetRequiredService<IOptions<Orleans.Configuration.MessagingOptions>>().Value.ResponseTimeout,
-            "a state write waits on the locked member");
+    private Task FailingStateWriteOfAsync(PersonalIdNumber person, Func<Task> call) =>
+        FailingStateWrites.OfCitizenAsync(fixture.ConnectionString, _client, person, call);
 
     private Task<bool> IsMarkedAsync(PersonalIdNumber person) =>
         TestDatabase.ScalarAsync<bool>(fixture.ConnectionString,
