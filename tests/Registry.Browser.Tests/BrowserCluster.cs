@@ -38,7 +38,7 @@ public sealed class BrowserCluster : IAsyncLifetime
         SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
     };
 
-    // What was started, stopped in reverse order: browser, API, silos, database.
+    // What was started, stopped in reverse order: browser, API and silos, database.
     private readonly Stack<Func<ValueTask>> _stops = new();
 
     private IBrowser? _browser;
@@ -144,26 +144,31 @@ public sealed class BrowserCluster : IAsyncLifetime
             ["Registry__Auth__Audience"] = Auth.Audience!,
             ["Registry__Auth__SigningKey"] = Auth.SigningKey!,
         };
-        var starting = Enumerable.Range(1, Silos)
+        var silos = Enumerable.Range(1, Silos)
             .Select(i => SiloProcess.StartAsync("silo-" + i.ToString(CultureInfo.InvariantCulture), database.ConnectionString, clusterId, auth))
             .ToList();
+        // All at once: the API keeps looking for a gateway until the silos are there, and is ready once it found one.
+        var api = ApiProcess.StartAsync(database.ConnectionString, clusterId, auth, Readiness);
         try
         {
-            await Task.WhenAll(starting);
+            await Task.WhenAll([.. silos, api]);
         }
         finally
         {
             // Those that did start are stopped at the end even when another failed.
-            foreach (var silo in starting.Where(task => task.IsCompletedSuccessfully))
+            foreach (var silo in silos.Where(task => task.IsCompletedSuccessfully))
             {
                 _stops.Push(silo.Result.DisposeAsync);
             }
+
+            if (api.IsCompletedSuccessfully)
+            {
+                _stops.Push(api.Result.DisposeAsync);
+            }
         }
 
-        SiloProcesses = [.. starting.Select(task => task.Result)];
-
-        Api = await ApiProcess.StartAsync(database.ConnectionString, clusterId, auth, Readiness);
-        _stops.Push(Api.DisposeAsync);
+        SiloProcesses = [.. silos.Select(task => task.Result)];
+        Api = api.Result;
 
         var playwright = await Playwright.CreateAsync();
         _stops.Push(() =>
