@@ -10,8 +10,10 @@
 #   REGISTRY_TEST_RESULTS   folder for the .trx files (default <repo>/TestResults/<timestamp>)
 #   REGISTRY_TEST_TIMEOUT   limit for the whole `dotnet test` run, as for timeout(1)
 #                           (default 80m, inside CI's 90 minutes; 0 means none)
+#   REGISTRY_CHROMIUM       the Chromium the browser tests start (default /usr/bin/chromium)
 #
 # Needs Node.js and npm for the OpenAPI linter, installed with `npm ci` into cluster-config/tools/openapi-lint.
+# The browser tests (Category=Browser) drive Debian's `chromium` package, installed here with apt-get when missing.
 #
 # The tests receive REGISTRY_TEST_CONNECTION, a connection string for the role `registry` to an
 # empty database `registry_test`. No migrations are applied here: the tests apply them (and check
@@ -68,7 +70,32 @@ if [[ "$(installed_linter)" != "$(locked_linter)" ]]; then
     (cd "$LINT" && npm ci --no-audit --no-fund --ignore-scripts) || warn "npm ci in $LINT failed"
 fi
 
+# The browser tests drive the Chromium of Debian's `chromium` package through Playwright, never a browser Playwright
+# downloads (that would fetch from outside the package feeds, and nobody updates it with the system). Installed when
+# missing and this user may; otherwise the browser tests fail with a message naming the package: they are not skipped.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+CHROMIUM="${REGISTRY_CHROMIUM:-/usr/bin/chromium}"
+export REGISTRY_CHROMIUM="$CHROMIUM"
+install_chromium() {
+    local -a as_root=()
+    if ! is_root; then
+        sudo -n true 2>/dev/null || return 1
+        as_root=(sudo -n)
+    fi
+    command -v apt-get >/dev/null || return 1
+    log "Chromium not found at $CHROMIUM; installing Debian's chromium package"
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+        "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >&2
+}
+if [[ ! -x "$CHROMIUM" ]]; then
+    if [[ "$CHROMIUM" != /usr/bin/chromium ]] || ! install_chromium || [[ ! -x "$CHROMIUM" ]]; then
+        warn "no Chromium at $CHROMIUM (install Debian's chromium package as root, or set REGISTRY_CHROMIUM): the browser tests will fail"
+    fi
+fi
+
 mkdir -p "$RESULTS"
+# The browser tests save their screenshots there too.
+export REGISTRY_TEST_RESULTS="$RESULTS"
 cd "$REGISTRY_ROOT"
 log "running dotnet test (results in $RESULTS)"
 rc=0

@@ -81,7 +81,17 @@ public sealed class SiloProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var silo = new SiloProcess(process, log, name, new Uri($"http://127.0.0.1:{httpPort}"), logPath);
-        await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+        try
+        {
+            await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+        }
+        catch
+        {
+            // A silo that never became ready is nobody's to stop otherwise: the caller has no handle on it.
+            await silo.DisposeAsync();
+            throw;
+        }
+
         return silo;
     }
 
