@@ -49,6 +49,24 @@ public sealed class SiloProcess : IAsyncDisposable
     public static async Task<SiloProcess> StartAsync(string name, string connectionString, string clusterId, IReadOnlyDictionary<string, string> settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+
+        // A port found free is released before the silo binds it, and on a busy machine the kernel may hand it to another
+        // socket meanwhile (an outgoing connection takes ephemeral ports too): the silo then exits at start. Fresh ports,
+        // a few times, rather than a test failing for a port it never chose.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(name, connectionString, clusterId, settings);
+            }
+            catch (PortTakenException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private static async Task<SiloProcess> StartOnceAsync(string name, string connectionString, string clusterId, IReadOnlyDictionary<string, string> settings)
+    {
         var (siloPort, gatewayPort, httpPort) = (FreePort(), FreePort(), FreePort());
         var logPath = Path.Combine(Path.GetTempPath(), $"registry-silo-{clusterId}-{name}.log");
         var start = new ProcessStartInfo("dotnet", [SiloAssembly])
@@ -89,6 +107,11 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             // A silo that never became ready is nobody's to stop otherwise: the caller has no handle on it.
             await silo.DisposeAsync();
+            if (File.ReadAllText(logPath).Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new PortTakenException();
+            }
+
             throw;
         }
 
@@ -195,4 +218,7 @@ public sealed class SiloProcess : IAsyncDisposable
             }
         }
     }
+
+    // A port of the silo was taken by another socket between being found free and being bound.
+    private sealed class PortTakenException : Exception;
 }
