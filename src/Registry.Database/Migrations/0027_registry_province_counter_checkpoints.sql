@@ -64,4 +64,12 @@ SELECT DISTINCT province_code, shard, pg_snapshot_xmin(pg_current_snapshot())
 FROM registry.province_counter_checkpoint_cell
 ON CONFLICT DO NOTHING;
 
--- Measured with EXPLAIN (ANALYZE) on PostgreSQL 15, 2 cores shared with other work: see the end of this file.
+-- Measured with EXPLAIN (ANALYZE) on PostgreSQL 15, 2 cores shared with other work (load average 60-70), a ledger of
+-- 10,000,000 rows over the 504 shards (about 19,700 per shard; load-tests shard-activation), vacuumed. A shard's
+-- activation without a checkpoint (the old full sum): an index-only scan of the index above, 19,676 rows into 1,997
+-- groups, 120 ms; with its checkpoint and an empty tail: the checkpoint's 1,997 cells by primary key, an InitPlan for
+-- the bound and an index-only scan finding no row after it, 0.9 ms of execution (4.9 ms with planning and the load).
+-- The cells are a shard's distinct (sex, birth year, reason): at most about 2 × 120 × 7, whatever the ledger's length;
+-- for the synthetic ledger 1,007,340 rows, 164 MB. The index is 499 MB for 10,000,000 rows, as 0008's was (one more
+-- 8-byte key column). On that ledger this migration's index build took 51 s and its initial checkpoint (the GROUP BY)
+-- 24 s, during which writes to the ledger wait.
