@@ -4,6 +4,7 @@ using Registry.Database;
 using Registry.Grains.Batches;
 using Registry.Grains.Cards;
 using Registry.Grains.Events;
+using Registry.Grains.Provinces;
 using Registry.Grains.Reorganisation;
 using Registry.Grains.ResidenceSweep;
 using Registry.Grains.Residents;
@@ -34,6 +35,7 @@ public static class GrainsHosting
         services.AddOptions<ProposalOptions>().BindConfiguration(ProposalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CardExpirySweepOptions>().BindConfiguration(CardExpirySweepOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BatchProcessingOptions>().BindConfiguration(BatchProcessingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ProvinceCounterOptions>().BindConfiguration(ProvinceCounterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         // Every silo makes sure the publisher runs and the sweeps' reminders exist; asking again is harmless.
         silo.AddStartupTask((provider, _) => provider.GetRequiredService<IGrainFactory>().GetGrain<IEventPublisherGrain>(0).StartAsync());

@@ -13,6 +13,34 @@ namespace Registry.Database.Provinces;
 /// changes of every counter shard on the silo are written together (group commit), so a relocation's two rows cost a
 /// share of one commit rather than two.
 /// </summary>
+/// <remarks>
+/// <para>
+/// A shard activates from its checkpoint plus the rows after it (migration 0027), so its cost does not grow with the
+/// ledger. Every row carries the id of the transaction that inserted it (<c>transaction_id</c>, set by the column's
+/// default). A checkpoint with bound X holds the sums of exactly the shard's rows with an id below X; an activation adds
+/// exactly those at or above X. Each row has one id, so it falls in exactly one of the two: it is never counted twice.
+/// It is never lost either: X is the xmin of the snapshot in which the checkpoint's sums were read, so every transaction
+/// with a smaller id had ended by then, its rows committed and summed or rolled back and never there, and every
+/// transaction that was running or began later has an id of X or more, so its rows, whenever they commit, are in the tail.
+/// Commit order, group commit (one transaction, one id, for a batch of many shards' rows) and the sequence's gaps
+/// therefore do not matter.
+/// </para>
+/// <para>
+/// The cases that break a position a grain keeps: a retried operation inserts no row (ON CONFLICT DO NOTHING), so there
+/// is nothing to count again; its first row is counted wherever it fell. A dead silo's batch in flight either commits,
+/// with an id at or above any bound taken while it ran, or rolls back and leaves no row. Two activations of one shard
+/// (a failover, a duplicate activation) may both write checkpoints: a checkpoint is computed by PostgreSQL from the
+/// previous one and the committed rows between the two bounds, never from a grain's memory, and its writers take the
+/// checkpoint row's lock first, so each advances from the bound the previous one committed. What an activation counted
+/// in memory cannot make a checkpoint wrong; a row committed after an activation read its tail (another activation's,
+/// or a dead silo's late commit) is missing from that activation's memory only until the shard activates again, as it
+/// was before checkpoints.
+/// </para>
+/// <para>
+/// The bound advances as far as the oldest write transaction still running allows: a long one (not a long read, which
+/// has no transaction id) keeps checkpoints from covering rows after it, so the tail grows until it ends.
+/// </para>
+/// </remarks>
 public sealed partial class ProvinceLedger : IAsyncDisposable
 {
     /// <summary>Most changes in one statement.</summary>
@@ -31,14 +59,71 @@ public sealed partial class ProvinceLedger : IAsyncDisposable
         """;
 
     /// <summary>
-    /// Shard activations reading their sums at once, per silo. A reconciliation or a cold cluster activates hundreds
-    /// of shards together (63 provinces × 8); unbounded, their reads took more connections than PostgreSQL allows.
+    /// Shard activations and checkpoints reading the ledger at once, per silo. A reconciliation or a cold cluster
+    /// activates hundreds of shards together (63 provinces × 8), and a silo stopping checkpoints all of its shards;
+    /// unbounded, their queries took more connections than PostgreSQL allows.
     /// </summary>
-    public const int ConcurrentShardReads = 8;
+    public const int ConcurrentShardQueries = 8;
+
+    // A shard's cells as of its checkpoint, and the sums of its rows after it, in one statement: one snapshot, so the
+    // cells are those of the bound read with them, and the tail starts at that bound. Without a checkpoint the tail is
+    // the whole shard.
+    private const string ReadShardSql =
+        """
+        SELECT sex, birth_year, reason, residents, changes, false
+        FROM registry.province_counter_checkpoint_cell
+        WHERE province_code = $1 AND shard = $2
+        UNION ALL
+        SELECT sex, birth_year, reason, SUM(change)::bigint, COUNT(*)::bigint, true
+        FROM registry.province_resident_change
+        WHERE province_code = $1 AND shard = $2
+          AND transaction_id >= coalesce(
+              (SELECT below_transaction FROM registry.province_counter_checkpoint WHERE province_code = $1 AND shard = $2), '0')
+        GROUP BY sex, birth_year, reason
+        """;
+
+    // Writing a checkpoint, in one transaction of three statements, each with its own snapshot (read committed): make
+    // sure the shard's checkpoint row exists; lock it, so that writers of one shard's checkpoint take turns; then, in a
+    // snapshot taken after the lock, add the rows between the committed bound and the new one (the xmin of this very
+    // statement's snapshot) to the cells and move the bound. Returns the number of changes added, or no row when the
+    // bound could not move.
+    private const string EnsureCheckpointSql =
+        """
+        INSERT INTO registry.province_counter_checkpoint (province_code, shard, below_transaction)
+        VALUES ($1, $2, '0')
+        ON CONFLICT (province_code, shard) DO NOTHING
+        """;
+
+    private const string LockCheckpointSql =
+        """
+        SELECT 1 FROM registry.province_counter_checkpoint WHERE province_code = $1 AND shard = $2 FOR UPDATE
+        """;
+
+    private const string AdvanceCheckpointSql =
+        """
+        WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS below),
+        tail AS (
+            SELECT sex, birth_year, reason, SUM(change)::bigint AS residents, COUNT(*)::bigint AS changes
+            FROM registry.province_resident_change
+            WHERE province_code = $1 AND shard = $2
+              AND transaction_id >= (SELECT below_transaction FROM registry.province_counter_checkpoint WHERE province_code = $1 AND shard = $2)
+              AND transaction_id < (SELECT below FROM horizon)
+            GROUP BY sex, birth_year, reason),
+        counted AS (
+            INSERT INTO registry.province_counter_checkpoint_cell AS cell (province_code, shard, sex, birth_year, reason, residents, changes)
+            SELECT $1, $2, sex, birth_year, reason, residents, changes FROM tail
+            ON CONFLICT (province_code, shard, sex, birth_year, reason)
+            DO UPDATE SET residents = cell.residents + excluded.residents, changes = cell.changes + excluded.changes)
+        UPDATE registry.province_counter_checkpoint AS checkpoint
+        SET below_transaction = horizon.below, written_at = now()
+        FROM horizon
+        WHERE checkpoint.province_code = $1 AND checkpoint.shard = $2 AND horizon.below > checkpoint.below_transaction
+        RETURNING (SELECT coalesce(SUM(changes), 0)::bigint FROM tail)
+        """;
 
     private readonly NpgsqlDataSource _database;
     private readonly GroupCommit<Entry, bool> _writer;
-    private readonly SemaphoreSlim _shardReads = new(ConcurrentShardReads);
+    private readonly SemaphoreSlim _shardQueries = new(ConcurrentShardQueries);
 
     /// <summary>Starts the writer.</summary>
     public ProvinceLedger(NpgsqlDataSource database, ILogger<ProvinceLedger> logger)
@@ -55,33 +140,68 @@ public sealed partial class ProvinceLedger : IAsyncDisposable
         return _writer.WriteAsync(new Entry(provinceCode, shard, change), cancellationToken);
     }
 
-    /// <summary>A shard's counters: the sums of its recorded changes.</summary>
-    public async Task<ProvinceCounterTotals> ReadShardAsync(string provinceCode, int shard, CancellationToken cancellationToken = default)
+    /// <summary>A shard's counters: its checkpoint's cells plus the sums of the changes recorded after it.</summary>
+    public async Task<StoredShard> ReadShardAsync(string provinceCode, int shard, CancellationToken cancellationToken = default)
     {
-        await _shardReads.WaitAsync(cancellationToken);
+        await _shardQueries.WaitAsync(cancellationToken);
         try
         {
             return await SumShardAsync(provinceCode, shard, cancellationToken);
         }
         finally
         {
-            _shardReads.Release();
+            _shardQueries.Release();
         }
     }
 
-    private async Task<ProvinceCounterTotals> SumShardAsync(string provinceCode, int shard, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves a shard's checkpoint as far forward as the ledger allows, adding the changes recorded since the last one to
+    /// its cells. Safe at any time, from any silo, concurrently with writes and with other checkpoints of the shard.
+    /// </summary>
+    /// <returns>The number of changes the checkpoint now covers that it did not before.</returns>
+    public async Task<long> WriteCheckpointAsync(string provinceCode, int shard, CancellationToken cancellationToken = default)
     {
-        await using var command = _database.CreateCommand(
-            """
-            SELECT sex, birth_year, reason, SUM(change)::bigint, COUNT(*)::bigint
-            FROM registry.province_resident_change
-            WHERE province_code = $1 AND shard = $2
-            GROUP BY sex, birth_year, reason
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = provinceCode });
+        await _shardQueries.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var ensure = new NpgsqlCommand(EnsureCheckpointSql, connection, transaction))
+            {
+                await AddShard(ensure, provinceCode, shard).ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using (var lockRow = new NpgsqlCommand(LockCheckpointSql, connection, transaction))
+            {
+                await AddShard(lockRow, provinceCode, shard).ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using var advance = new NpgsqlCommand(AdvanceCheckpointSql, connection, transaction);
+            // No row when the bound could not move: then nothing was added either.
+            var added = await AddShard(advance, provinceCode, shard).ExecuteScalarAsync(cancellationToken) as long? ?? 0;
+            await transaction.CommitAsync(cancellationToken);
+            return added;
+        }
+        finally
+        {
+            _shardQueries.Release();
+        }
+    }
+
+    // The two parameters every statement about one shard takes; char(3), the column's type, so that its indexes serve.
+    private static NpgsqlCommand AddShard(NpgsqlCommand command, string provinceCode, int shard)
+    {
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = provinceCode, NpgsqlDbType = NpgsqlDbType.Char });
         command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = checked((short)shard) });
+        return command;
+    }
+
+    private async Task<StoredShard> SumShardAsync(string provinceCode, int shard, CancellationToken cancellationToken)
+    {
+        await using var command = AddShard(_database.CreateCommand(ReadShardSql), provinceCode, shard);
         var residents = new Dictionary<(Sex, int), long>();
         var changes = new Dictionary<ResidentCountReason, long>();
+        long changesAfterCheckpoint = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -89,18 +209,24 @@ public sealed partial class ProvinceLedger : IAsyncDisposable
             residents[cell] = residents.GetValueOrDefault(cell) + reader.GetInt64(3);
             var reason = ParseReason(reader.GetString(2));
             changes[reason] = changes.GetValueOrDefault(reason) + reader.GetInt64(4);
+            if (reader.GetBoolean(5))
+            {
+                changesAfterCheckpoint += reader.GetInt64(4);
+            }
         }
 
-        return new ProvinceCounterTotals(
-            [.. residents.Select(static cell => new ResidentCell(cell.Key.Item1, cell.Key.Item2, cell.Value))],
-            [.. changes.Select(static change => new ReasonCount(change.Key, change.Value))]);
+        return new StoredShard(
+            new ProvinceCounterTotals(
+                [.. residents.Select(static cell => new ResidentCell(cell.Key.Item1, cell.Key.Item2, cell.Value))],
+                [.. changes.Select(static change => new ReasonCount(change.Key, change.Value))]),
+            changesAfterCheckpoint);
     }
 
     /// <summary>Writes the changes already accepted and stops.</summary>
     public async ValueTask DisposeAsync()
     {
         await _writer.DisposeAsync();
-        _shardReads.Dispose();
+        _shardQueries.Dispose();
     }
 
     private async Task<bool[]> InsertAsync(IReadOnlyList<Entry> batch)
@@ -170,3 +296,8 @@ public sealed partial class ProvinceLedger : IAsyncDisposable
 
     private sealed record Entry(string ProvinceCode, int Shard, ResidentCountChange Change);
 }
+
+/// <summary>A shard's counters as read on activation.</summary>
+/// <param name="Totals">Its cells: the checkpoint's plus the changes recorded after it.</param>
+/// <param name="ChangesAfterCheckpoint">How many of the changes were read from the ledger after the checkpoint: what the next checkpoint would add.</param>
+public sealed record StoredShard(ProvinceCounterTotals Totals, long ChangesAfterCheckpoint);
