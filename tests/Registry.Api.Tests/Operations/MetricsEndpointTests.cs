@@ -43,7 +43,7 @@ public sealed partial class MetricsEndpointTests(ApiFixture api)
 
     /// <summary>
     /// A registration and a relocation raise their counters (the move under its destination province), the registration's
-    /// audit row and a refused request are counted, Orleans', ASP.NET Core's and the runtime's meters are there, and no
+    /// audit row and a refused request are counted, Orleans' and the runtime's meters are there, and no
     /// personal ID number is.
     /// </summary>
     [Fact]
@@ -82,7 +82,11 @@ public sealed partial class MetricsEndpointTests(ApiFixture api)
         Assert.Contains("# TYPE registry_registrations_total counter", after, StringComparison.Ordinal);
         Assert.Contains("registry_audit_commit_duration_seconds_bucket", after, StringComparison.Ordinal);
         Assert.Matches(OrleansSeries(), after);
-        Assert.Contains("http_server_request_duration_seconds_bucket", after, StringComparison.Ordinal);
+
+        // ASP.NET Core's request series are not asserted here: this test process runs many API hosts, and when another
+        // one stops, its meter of the same name is disposed and OpenTelemetry drops the merged series from every host's
+        // export until the next request re-creates it. A process with one host, as in production, keeps it; the silo
+        // process's test (Cluster.Tests, Operations/SiloMetricsTests) asserts ASP.NET Core's series there.
         Assert.Contains("dotnet_gc_", after, StringComparison.Ordinal);
         Assert.DoesNotContain(person.PersonalIdNumber, after, StringComparison.Ordinal);
         Assert.DoesNotContain(TestActors.Administrator.Id, after, StringComparison.Ordinal);
