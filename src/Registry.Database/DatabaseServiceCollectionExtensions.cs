@@ -39,6 +39,7 @@ public static class DatabaseServiceCollectionExtensions
 
         // Read by silos and the API.
         services.TryAddSingleton<ResidentDirectory>();
+        services.TryAddSingleton<ResidentHistory>();
         services.TryAddSingleton<ResidentCensus>();
         services.TryAddSingleton<EventFeed>();
         services.TryAddSingleton<MigrationStatistics>();

@@ -8,7 +8,8 @@ namespace Registry.Database.Residents;
 /// <summary>
 /// Writes citizen grain snapshots into <c>registry.resident</c>, at least once and deduplicated by event id
 /// (personal ID number, version): a row is only ever replaced by a higher version, so a repeated or late snapshot
-/// changes nothing. One per silo.
+/// changes nothing. The history entries a change adds go into <c>registry.resident_history</c> in the same batch
+/// (<see cref="ResidentHistory"/>): one round trip and one commit for both. One per silo.
 /// </summary>
 /// <remarks>
 /// Written with <see cref="GroupCommit{TItem, TResult}"/>: snapshots that arrive while a batch is being written go
@@ -66,7 +67,7 @@ public sealed partial class ResidentProjection : IAsyncDisposable
         """;
 
     private readonly NpgsqlDataSource _database;
-    private readonly GroupCommit<ResidentRow, bool> _writer;
+    private readonly GroupCommit<ProjectedChange, bool> _writer;
 
     /// <summary>Starts the writer.</summary>
     /// <param name="database">The registry's database.</param>
@@ -74,7 +75,7 @@ public sealed partial class ResidentProjection : IAsyncDisposable
     public ResidentProjection(NpgsqlDataSource database, ILogger<ResidentProjection> logger)
     {
         _database = database;
-        _writer = new GroupCommit<ResidentRow, bool>(WriteBatchAsync, MaxBatchSize, (count, exception) => LogBatchFailed(logger, count, exception));
+        _writer = new GroupCommit<ProjectedChange, bool>(WriteBatchAsync, MaxBatchSize, (count, exception) => LogBatchFailed(logger, count, exception));
     }
 
     /// <summary>What the projection has done since it started, for diagnostics and load tests.</summary>
@@ -88,8 +89,9 @@ public sealed partial class ResidentProjection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Writes <paramref name="snapshot"/> unless the row already holds this version or a newer one, and completes
-    /// when that is committed. Safe to repeat: at-least-once delivery is the intended use.
+    /// Writes <paramref name="snapshot"/> unless the row already holds this version or a newer one, with the history
+    /// entries it carries (<see cref="ResidentSnapshot.History"/>), and completes when that is committed. Safe to repeat:
+    /// at-least-once delivery is the intended use.
     /// </summary>
     /// <param name="snapshot">The person after a change.</param>
     /// <param name="cancellationToken">Stops waiting; the snapshot may still be written, which repeating makes harmless.</param>
@@ -97,14 +99,35 @@ public sealed partial class ResidentProjection : IAsyncDisposable
     /// <exception cref="NpgsqlException">The batch's transaction failed; nothing of it was written.</exception>
     /// <exception cref="ObjectDisposedException">The projection is stopping.</exception>
     public Task ProjectAsync(ResidentSnapshot snapshot, CancellationToken cancellationToken = default) =>
-        _writer.WriteAsync(ResidentRow.From(snapshot), cancellationToken);
+        _writer.WriteAsync(new ProjectedChange(ResidentRow.From(snapshot), ResidentHistory.Rows(snapshot.History)), cancellationToken);
+
+    /// <summary>
+    /// Writes history entries of a change that owes the read model nothing (a step of the person's cards), in the next
+    /// batch, and completes when that is committed. Entries already written are left as they are.
+    /// </summary>
+    /// <exception cref="ArgumentException">An entry cannot be a row.</exception>
+    public Task WriteHistoryAsync(IEnumerable<ResidentHistoryEntry> entries, CancellationToken cancellationToken = default) =>
+        _writer.WriteAsync(new ProjectedChange(null, ResidentHistory.Rows(entries)), cancellationToken);
 
     /// <summary>Stops accepting snapshots, writes those already accepted, and ends the loop.</summary>
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
-    private async Task<bool[]> WriteBatchAsync(IReadOnlyList<ResidentRow> batch)
+    // The snapshots' upsert and the history's insert are one batch: one round trip, and one implicit transaction.
+    private async Task<bool[]> WriteBatchAsync(IReadOnlyList<ProjectedChange> batch)
     {
-        await UpsertAsync(NewestPerPerson(batch));
+        await using var statements = _database.CreateBatch();
+        var rows = NewestPerPerson([.. batch.Select(static change => change.Row).OfType<ResidentRow>()]);
+        if (rows.Count > 0)
+        {
+            statements.BatchCommands.Add(Upsert(rows));
+        }
+
+        if (batch.Any(static change => change.History.Length > 0))
+        {
+            statements.BatchCommands.Add(ResidentHistory.InsertRows(batch.SelectMany(static change => change.History)));
+        }
+
+        await statements.ExecuteNonQueryAsync();
         return new bool[batch.Count];
     }
 
@@ -119,9 +142,9 @@ public sealed partial class ResidentProjection : IAsyncDisposable
             .Select(static group => group.MaxBy(static row => row.Version)!)
             .OrderBy(static row => row.PersonalId, StringComparer.Ordinal)];
 
-    private async Task UpsertAsync(List<ResidentRow> rows)
+    private static NpgsqlBatchCommand Upsert(List<ResidentRow> rows)
     {
-        await using var command = _database.CreateCommand(UpsertSql);
+        var command = new NpgsqlBatchCommand(UpsertSql);
         var parameters = command.Parameters;
         parameters.Add(Array(rows, static row => row.PersonalId, NpgsqlDbType.Char));
         parameters.Add(Array(rows, static row => row.Version, NpgsqlDbType.Bigint));
@@ -141,7 +164,7 @@ public sealed partial class ResidentProjection : IAsyncDisposable
         parameters.Add(Array(rows, static row => row.ResidenceDeletionFlaggedOn, NpgsqlDbType.Date));
         parameters.Add(Array(rows, static row => row.TemporaryResidenceProvince, NpgsqlDbType.Char));
         parameters.Add(Array(rows, static row => row.TemporaryResidenceUntil, NpgsqlDbType.Date));
-        await command.ExecuteNonQueryAsync();
+        return command;
     }
 
     private static NpgsqlParameter<T[]> Array<T>(List<ResidentRow> rows, Func<ResidentRow, T> column, NpgsqlDbType elementType) =>
@@ -150,6 +173,9 @@ public sealed partial class ResidentProjection : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Projecting {Count} resident snapshot(s) failed; their callers will retry")]
     private static partial void LogBatchFailed(ILogger logger, int count, Exception exception);
 }
+
+/// <summary>What one caller of <see cref="ResidentProjection"/> writes: a snapshot's row, or none, and the history entries it adds.</summary>
+internal sealed record ProjectedChange(ResidentRow? Row, HistoryRow[] History);
 
 /// <summary>Counters of a <see cref="ResidentProjection"/> since it started.</summary>
 /// <param name="Snapshots">Snapshots acknowledged as committed (including those a newer one in the same batch made redundant).</param>

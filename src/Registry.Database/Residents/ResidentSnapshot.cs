@@ -12,4 +12,8 @@ namespace Registry.Database.Residents;
 /// <param name="Version">The grain's state version after the change; higher means newer.</param>
 /// <param name="SupersededBy">The number that replaced this one after a corrected birth date or sex; null when none.</param>
 /// <param name="ChangedAt">When the grain stored the change.</param>
-public sealed record ResidentSnapshot(ResidentRecord Resident, long Version, PersonalIdNumber? SupersededBy, DateTimeOffset ChangedAt);
+public sealed record ResidentSnapshot(ResidentRecord Resident, long Version, PersonalIdNumber? SupersededBy, DateTimeOffset ChangedAt)
+{
+    /// <summary>History entries of the person not yet in <c>registry.resident_history</c>, written with the row.</summary>
+    public IReadOnlyList<ResidentHistoryEntry> History { get; init; } = [];
+}

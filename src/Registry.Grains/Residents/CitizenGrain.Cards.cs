@@ -190,7 +190,7 @@ public sealed partial class CitizenGrain
     private async Task OpenChangeOfDataAsync(ResidentRecord resident, string key, Actor actor)
     {
         // Only for a card in use, and once: an application already open will carry the corrected data when produced.
-        if (State.Cards is { OpenApplication: null, Current.State: CardState.Issued } && !State.History.Any(entry => entry.OperationId == key))
+        if (State.Cards is { OpenApplication: null, Current.State: CardState.Issued } && (await EntriesOfAsync(key)).Length == 0)
         {
             await OpenApplicationAsync(key, actor, CardReason.ChangeOfData, resident);
         }
@@ -386,7 +386,7 @@ public sealed partial class CitizenGrain
     // A key already in the history answers with the card it changed as it now is; a key used for another kind of change is refused.
     private async Task<CardOutcome?> CardReplayAsync(string key)
     {
-        if (State.History.LastOrDefault(entry => entry.OperationId == key) is not { } done)
+        if ((await EntriesOfAsync(key)).LastOrDefault() is not { } done)
         {
             return null;
         }

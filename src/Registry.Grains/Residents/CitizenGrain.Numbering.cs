@@ -70,7 +70,10 @@ public sealed partial class CitizenGrain
         {
             var target = State.RenumberingTo!.Value;
             var (moved, counts) = Renumbering.HandOver(State.Resident!, target);
-            if (await GrainFactory.Citizen(target).AdoptAsync(moved, [.. State.History]))
+            // The new number gets its own copy of the whole history (written to the table under it as it adopts): a
+            // number's history is then whole under its own key, for readers and for replays of keys used before the
+            // correction, and nobody follows superseded numbers back. Renumbering is rare, so the copy costs nothing at scale.
+            if (await GrainFactory.Citizen(target).AdoptAsync(moved, await WholeHistoryAsync()))
             {
                 await HandOverLockAsync(target);
                 await StoreAsync(State with

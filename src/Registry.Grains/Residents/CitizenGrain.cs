@@ -22,6 +22,7 @@ namespace Registry.Grains.Residents;
 public sealed partial class CitizenGrain(
     [PersistentState(RegistryStorage.CitizenState, RegistryStorage.Name)] IPersistentState<CitizenState> state,
     ResidentProjection projection,
+    ResidentHistory history,
     ResidentDirectory directory,
     UnfinishedWork unfinished,
     TimeProvider time,
@@ -87,7 +88,7 @@ public sealed partial class CitizenGrain(
 
     /// <inheritdoc />
     public Task<ResidentChange[]> GetHistoryAsync() =>
-        AtCurrentNumberAsync(successor => successor.GetHistoryAsync(), () => Task.FromResult(State.History.ToArray()), finishOwed: false);
+        AtCurrentNumberAsync(successor => successor.GetHistoryAsync(), WholeHistoryAsync, finishOwed: false);
 
     /// <inheritdoc />
     public Task<ChangeOutcome> AmendAsync(AmendResident command)
@@ -119,7 +120,7 @@ public sealed partial class CitizenGrain(
                     [new FieldError("personalIdNumber", $"{Number} is not in the registry.")]), Number, "");
             }
 
-            if (State.History.Any(entry => entry.OperationId == change.IdempotencyKey))
+            if ((await EntriesOfAsync(change.IdempotencyKey)).Length > 0)
             {
                 return new ProposalCheck(new Refusal(RefusalKind.Conflict, "This idempotency key was already used for a change of this person; nothing was changed.",
                     [new FieldError("idempotencyKey", $"'{change.IdempotencyKey}' belongs to an earlier change. Use a new key for a new change.")]), Number, "");
@@ -169,7 +170,7 @@ public sealed partial class CitizenGrain(
         ArgumentNullException.ThrowIfNull(actor);
         // Any change stored under the undo's key is the undo: only the household grain undoes, under keys it derives.
         return AtCurrentNumberAsync(successor => successor.UndoRelocationAsync(relocationKey, idempotencyKey, actor), () => ChangeAsync(idempotencyKey, static _ => true,
-            resident => Task.FromResult(Relocations.DecideUndo(resident, State.History, relocationKey, idempotencyKey, actor, time.GetUtcNow()))));
+            async resident => Relocations.DecideUndo(resident, await EntriesOfAsync(relocationKey), relocationKey, idempotencyKey, actor, time.GetUtcNow())));
     }
 
     /// <inheritdoc />
@@ -262,7 +263,7 @@ public sealed partial class CitizenGrain(
                 [new FieldError("personalIdNumber", $"{Number} is not in the registry.")])), null);
         }
 
-        var done = State.History.Where(entry => entry.OperationId == idempotencyKey && entry.Kind != ResidentChangeKind.NumberChange).ToArray();
+        var done = (await EntriesOfAsync(idempotencyKey)).Where(static entry => entry.Kind != ResidentChangeKind.NumberChange).ToArray();
         if (done.Length > 0)
         {
             return (isReplay(done)
@@ -276,6 +277,25 @@ public sealed partial class CitizenGrain(
             Refused refused => (new ChangeRefused(refused.Refusal), null),
             var decision => (null, (Acceptance)decision),
         };
+    }
+
+    // The person's whole history: the entries only in the table, then those in the state. A person whose state holds it
+    // all (everybody with few changes) costs no read.
+    private async Task<ResidentChange[]> WholeHistoryAsync()
+    {
+        var current = State;
+        return current.HistoryStart == 0 ? [.. current.History] : [.. await history.ReadAsync(Number, current.HistoryStart), .. current.History];
+    }
+
+    // The entries of the person's history stored under a key, oldest first. Looked up in the table only when the key may
+    // be older than the state's tail: a new key, nearly every key, costs no read.
+    private async Task<ResidentChange[]> EntriesOfAsync(string key)
+    {
+        var current = State;
+        var recent = current.History.Where(entry => entry.OperationId == key);
+        return current.EarlierOperations.MayHold(key)
+            ? [.. await history.FindAsync(Number, key, current.HistoryStart), .. recent]
+            : [.. recent];
     }
 
     private async Task<bool> ApplyIfAnyAsync(Acceptance? accepted)

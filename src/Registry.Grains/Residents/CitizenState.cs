@@ -23,8 +23,22 @@ public sealed record CitizenState
     /// <summary>When the current version was stored; the read model measures its lag from it.</summary>
     public DateTimeOffset ChangedAt { get; init; }
 
-    /// <summary>Every change to the record, oldest first: who, when, which field, old and new value, why.</summary>
+    /// <summary>
+    /// The person's recent history entries, oldest first, from place <see cref="HistoryStart"/> on: who, when, which field,
+    /// old and new value, why. Every entry not yet in the history table is here, and the last <see cref="HistoryTail"/>
+    /// that are; the older ones are only in the table (<c>registry.resident_history</c>), so a change rewrites the tail, not
+    /// the person's whole past. A state stored before the table holds the whole history here, from place 0, none written.
+    /// </summary>
     public IReadOnlyList<ResidentChange> History { get; init; } = [];
+
+    /// <summary>The place of the first entry of <see cref="History"/> in the person's whole history; the entries before it are in the table.</summary>
+    public int HistoryStart { get; init; }
+
+    /// <summary>The entries before this place are in the history table; the entries of <see cref="History"/> from it on are owed to it.</summary>
+    public int HistoryWritten { get; init; }
+
+    /// <summary>The operation ids of the entries before <see cref="HistoryStart"/>: a key it may hold is looked up in the table.</summary>
+    public EarlierOperations EarlierOperations { get; init; } = EarlierOperations.None;
 
     /// <summary>Province count changes stored but not yet acknowledged by the province.</summary>
     public IReadOnlyList<OwedCount> PendingCounts { get; init; } = [];
@@ -47,9 +61,22 @@ public sealed record CitizenState
     /// <summary>Card steps stored but not yet taken by their card grains, oldest first (<c>CitizenGrain.Cards.cs</c>).</summary>
     public IReadOnlyList<OwedCardStep> OwedCardSteps { get; init; } = [];
 
+    /// <summary>
+    /// How many written entries the state keeps: enough for the replays and undos that follow a change closely (a household
+    /// move undoes its members' moves just made) without reading the table; older keys are found through
+    /// <see cref="EarlierOperations"/>.
+    /// </summary>
+    public const int HistoryTail = 16;
+
+    /// <summary>The entries of <see cref="History"/> not yet in the history table, with their places.</summary>
+    [JsonIgnore]
+    public IEnumerable<(int Place, ResidentChange Entry)> HistoryOwed =>
+        History.Select((entry, index) => (HistoryStart + index, entry)).Skip(HistoryWritten - HistoryStart);
+
     /// <summary>Whether effects are owed to others.</summary>
     [JsonIgnore]
-    public bool HasPendingEffects => PendingCounts.Count > 0 || ProjectionPending || OwedCardSteps.Count > 0;
+    public bool HasPendingEffects =>
+        PendingCounts.Count > 0 || ProjectionPending || OwedCardSteps.Count > 0 || HistoryWritten < HistoryStart + History.Count;
 
     /// <summary>Whether work is unfinished: effects owed, or a new number not yet handed over to.</summary>
     [JsonIgnore]
