@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Registry.LoadTests.Batches;
 using Registry.LoadTests.Cards;
+using Registry.LoadTests.Planning;
 using Registry.LoadTests.Scenarios;
 
 // Load generator for the registry, in the style of Orleans' DistributedTests:
@@ -10,6 +11,7 @@ using Registry.LoadTests.Scenarios;
 //   Reporting/  the Markdown report and the console summary
 //   Batches/    batch-import: one generated provincial batch uploaded as a stream and followed to its last result
 //   Cards/      card-sweep: expired cards seeded into grain storage and the read model, then the daily expiry sweep timed
+//   Planning/   the planners' scenarios (seed, mass-migration): phases seed, run, check; operations, processes, flows; the report with charts
 // It only ever sends traffic to loopback (--api, or the PostgreSQL and gateways of --connection), and every run is
 // bounded in time and count.
 var root = new RootCommand("Load generator for the national population registry, over HTTP, an Orleans cluster client or PostgreSQL (loopback targets only).")
@@ -27,6 +29,8 @@ var root = new RootCommand("Load generator for the national population registry,
     VerifyCardsScenario.CreateCommand(),
     BatchImportCommand.Create(),
     CardSweepCommand.Create(),
+    PlanCommand.Create(SeedScenario.Definition()),
+    PlanCommand.Create(MassMigrationScenario.Definition()),
 };
 
 return await root.Parse(args).InvokeAsync();
