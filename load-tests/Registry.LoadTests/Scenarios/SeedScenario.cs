@@ -102,13 +102,17 @@ internal sealed class SeedScenario(int people, int batchRows, int batchesAtOnce)
 
         progress.Status = $"batch {batchId}";
         JsonElement counts;
+        var shown = 0L;
         while (true)
         {
             using var poll = await context.Api.GetAsync($"batches/{batchId}", context.Cancellation);
             using var state = JsonDocument.Parse(await poll.Content.ReadAsStringAsync(context.Cancellation));
+            counts = state.RootElement.GetProperty("rows").Clone();
+            var done = counts.GetProperty("applied").GetInt64() + counts.GetProperty("duplicateCandidate").GetInt64() + counts.GetProperty("rejected").GetInt64();
+            progress.Advance(done - shown);
+            shown = done;
             if (state.RootElement.GetProperty("status").GetString() == "completed")
             {
-                counts = state.RootElement.GetProperty("rows").Clone();
                 break;
             }
 
@@ -157,7 +161,6 @@ internal sealed class SeedScenario(int people, int batchRows, int batchesAtOnce)
                 }
             }
 
-            progress.Advance(count);
             if (count == 0 || rows.RootElement.GetProperty("next").ValueKind == JsonValueKind.Null)
             {
                 return;
