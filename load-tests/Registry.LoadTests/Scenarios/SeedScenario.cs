@@ -29,6 +29,9 @@ internal sealed class SeedScenario(int people, int batchRows, int batchesAtOnce)
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long a batch's upload is retried before the seeding gives up.</summary>
+    private static readonly TimeSpan UploadPatience = TimeSpan.FromSeconds(120);
+
     private IReadOnlyList<(string Province, int People)> shares = [];
     private long applied;
     private long duplicateCandidates;
@@ -85,19 +88,22 @@ internal sealed class SeedScenario(int people, int batchRows, int batchesAtOnce)
     {
         var batchId = string.Create(CultureInfo.InvariantCulture, $"{context.RunId}-{province}-{part}");
         var started = Stopwatch.GetTimestamp();
-        var generator = new ResidentGenerator(context.RandomFor(index), ResidentGenerator.Yesterday());
-        var upload = await context.TimeAsync(UploadOperation, async cancellationToken =>
+        // A province's system sends a batch again when an upload fails: the batch id makes it resume, not repeat
+        // (rows already stored are kept). Each attempt is counted, so the report shows what failed and how often.
+        var upload = await Bounded.UntilAsync(
+            _ => context.TimeAsync(UploadOperation, async cancellationToken =>
+            {
+                using var body = new StreamContent(new GeneratedBatch(new ResidentGenerator(context.RandomFor(index), ResidentGenerator.Yesterday()), province, rows, csv: false));
+                body.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+                using var response = await context.Api.PutAsync($"batches/{batchId}?province={province}", body, cancellationToken);
+                return response.StatusCode == HttpStatusCode.Accepted
+                    ? RequestOutcome.Success(response.StatusCode)
+                    : RequestOutcome.UnexpectedStatus(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+            }),
+            static outcome => outcome.Succeeded, UploadPatience, context.Cancellation);
+        if (!upload.Done)
         {
-            using var body = new StreamContent(new GeneratedBatch(generator, province, rows, csv: false));
-            body.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
-            using var response = await context.Api.PutAsync($"batches/{batchId}?province={province}", body, cancellationToken);
-            return response.StatusCode == HttpStatusCode.Accepted
-                ? RequestOutcome.Success(response.StatusCode)
-                : RequestOutcome.UnexpectedStatus(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
-        });
-        if (!upload.Succeeded)
-        {
-            throw new InvalidOperationException($"Batch {batchId} was not accepted: {upload.Label} {upload.Detail}");
+            throw new InvalidOperationException($"Batch {batchId} was not accepted in {upload.Attempts} attempts: {upload.Last.Label} {upload.Last.Detail}");
         }
 
         progress.Status = $"batch {batchId}";
