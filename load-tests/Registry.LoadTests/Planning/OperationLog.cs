@@ -13,6 +13,9 @@ namespace Registry.LoadTests.Planning;
 /// </summary>
 internal sealed class OperationLog(long origin)
 {
+    /// <summary>An hour: a planner's operation can be a whole batch of thousands of rows, far beyond one request's minute.</summary>
+    public const long HighestMicros = 3_600_000_000;
+
     private readonly ConcurrentDictionary<string, Operation> operations = new(StringComparer.Ordinal);
 
     /// <summary>The Stopwatch timestamp of second 0 of the run.</summary>
@@ -40,7 +43,7 @@ internal sealed class OperationLog(long origin)
     private sealed class Operation(string name)
     {
         private readonly Lock gate = new();
-        private readonly LongHistogram latency = LatencyHistogram.Create();
+        private readonly LongHistogram latency = new(1, HighestMicros, 3);
         private readonly List<long> succeeded = [];
         private readonly List<long> failed = [];
         private readonly Dictionary<string, ErrorSummary> errors = new(StringComparer.Ordinal);
@@ -62,7 +65,7 @@ internal sealed class OperationLog(long origin)
                 {
                     if (micros is { } measured)
                     {
-                        LatencyHistogram.Record(latency, measured);
+                        latency.RecordValue(Math.Clamp(measured, 1, HighestMicros));
                     }
                 }
                 else
@@ -76,7 +79,7 @@ internal sealed class OperationLog(long origin)
 
         private static LongHistogram Copy(LongHistogram histogram)
         {
-            var copy = LatencyHistogram.Create();
+            var copy = new LongHistogram(1, HighestMicros, 3);
             copy.Add(histogram);
             return copy;
         }
