@@ -75,7 +75,7 @@ internal sealed class ApiTarget : ILoadTarget
     /// <paramref name="relativePath"/> under the nearest folder that has it, looking up from the current folder and then
     /// from the program's own, so that <c>dotnet run</c> from anywhere in the repository finds up.sh's files.
     /// </summary>
-    private static string? FindUpwards(string relativePath)
+    internal static string? FindUpwards(string relativePath)
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {

@@ -59,9 +59,20 @@ internal static class LoadRunner
 
         // Every request has ended (committed, rolled back or cancelled), so an invariant of the target can be checked now.
         // Not the run's token: a run cut short by Ctrl+C is exactly the one whose state is worth checking.
+        // A check that throws (a grain call timing out on a cold cluster) is a finding of the run, not the end of the
+        // program: the report is written with the failure in it.
+        string? checkFailure = null;
         if (scenario is ICheckedAfterRun checkedAfterRun)
         {
-            await checkedAfterRun.CheckAfterRunAsync(progressOutput, CancellationToken.None);
+            try
+            {
+                await checkedAfterRun.CheckAfterRunAsync(progressOutput, CancellationToken.None);
+            }
+            catch (Exception exception)
+            {
+                checkFailure = $"{exception.GetType().Name}: {exception.Message}";
+                await progressOutput.WriteLineAsync($"The check after the run failed: {checkFailure}");
+            }
         }
 
         var stopReason = cancellationToken.IsCancellationRequested ? StopReason.Cancelled
@@ -80,7 +91,7 @@ internal static class LoadRunner
         return new RunResult(
             scenario.Name,
             scenario.Description,
-            [.. scenario.DescribeParameters()],
+            [.. scenario.DescribeParameters(), .. checkFailure is null ? Array.Empty<KeyValuePair<string, string>>() : [new("check after the run", "**failed**: " + checkFailure)]],
             settings,
             context.RunId,
             startedAt,

@@ -37,6 +37,21 @@ internal static class PlainRelocationTables
 
     private const string Columns = "personal_id, province_code, commune_code, address, moved_at";
 
+    // The old province comes back from the same statement that locks and updates the person, so two moves of one
+    // person can never both decrement the province they started from. PostgreSQL 15 has no OLD in RETURNING; the
+    // subquery's FOR UPDATE is the select-for-update a team would otherwise send as a statement of its own.
+    private const string MovePersonSql =
+        """
+        UPDATE plain_relocation.person AS person
+        SET province_code = $2, commune_code = $3, address = $4, moved_at = now()
+        FROM (SELECT personal_id, province_code FROM plain_relocation.person WHERE personal_id = $1 FOR UPDATE) AS before
+        WHERE person.personal_id = before.personal_id
+        RETURNING before.province_code
+        """;
+
+    private const string LeaveSql = "UPDATE plain_relocation.province SET residents = residents - 1 WHERE code = $1";
+    private const string ArriveSql = "UPDATE plain_relocation.province SET residents = residents + 1 WHERE code = $1";
+
     /// <summary>Creates the schema and both tables unless they exist.</summary>
     public static async Task CreateAsync(NpgsqlDataSource database, CancellationToken cancellationToken)
     {
@@ -184,6 +199,55 @@ internal static class PlainRelocationTables
         var people = await ScalarAsync(database, "SELECT count(*) FROM plain_relocation.person", cancellationToken);
         return new ExactnessCheck(people, provinces.Sum(static province => province.Counter ?? 0), provinces);
     }
+
+    /// <summary>
+    /// One attempt at a move of the plain design (see <see cref="RelocateSqlScenario"/>): one transaction that updates the
+    /// person's row and the two provinces' counters, in code order when <paramref name="orderedCounters"/>. Returns the province the person's row held before when it committed, else why not.
+    /// Anything thrown leaves the transaction uncommitted, and disposing it rolls it back.
+    /// </summary>
+    public static async Task<(string? From, RequestOutcome? Refused)> MoveAsync(NpgsqlDataSource database, Relocation move, bool orderedCounters, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        // No isolation level given: BEGIN at the server's default, read committed, as most teams leave it.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        string? from;
+        await using (var movePerson = new NpgsqlCommand(MovePersonSql, connection, transaction))
+        {
+            movePerson.Parameters.Add(Char(move.PersonalId));
+            movePerson.Parameters.Add(Char(move.To));
+            movePerson.Parameters.Add(Char(move.Commune));
+            movePerson.Parameters.Add(new NpgsqlParameter<string> { TypedValue = move.Address });
+            from = (string?)await movePerson.ExecuteScalarAsync(cancellationToken);
+        }
+
+        if (from is null)
+        {
+            return (null, RequestOutcome.ContractBreach("person not found", move.PersonalId));
+        }
+
+        (string Sql, string Code)[] counters = [(LeaveSql, from), (ArriveSql, move.To)];
+        if (orderedCounters && string.CompareOrdinal(from, move.To) > 0)
+        {
+            counters.AsSpan().Reverse();
+        }
+
+        foreach (var (sql, code) in counters)
+        {
+            await using var counter = new NpgsqlCommand(sql, connection, transaction);
+            counter.Parameters.Add(Char(code));
+            if (await counter.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                return (null, RequestOutcome.ContractBreach("province without a counter row", code));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return (from, null);
+    }
+
+    /// <summary>A bpchar parameter: compared with a char(n) key, a text parameter would cast the column and miss its index.</summary>
+    private static NpgsqlParameter<string> Char(string value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Char };
 
     private static async Task<long> ScalarAsync(NpgsqlDataSource database, string sql, CancellationToken cancellationToken)
     {

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Npgsql;
-using NpgsqlTypes;
 using Registry.LoadTests.Running;
 
 namespace Registry.LoadTests.Scenarios;
@@ -35,21 +34,6 @@ internal sealed class RelocateSqlScenario(int people, double hotShare, bool retr
 
     private const string Relocated = "relocated";
     private const string RelocatedAfterRetry = "relocated after retrying";
-
-    // The old province comes back from the same statement that locks and updates the person, so two moves of one
-    // person can never both decrement the province they started from. PostgreSQL 15 has no OLD in RETURNING; the
-    // subquery's FOR UPDATE is the select-for-update a team would otherwise send as a statement of its own.
-    private const string MovePersonSql =
-        """
-        UPDATE plain_relocation.person AS person
-        SET province_code = $2, commune_code = $3, address = $4, moved_at = now()
-        FROM (SELECT personal_id, province_code FROM plain_relocation.person WHERE personal_id = $1 FOR UPDATE) AS before
-        WHERE person.personal_id = before.personal_id
-        RETURNING before.province_code
-        """;
-
-    private const string LeaveSql = "UPDATE plain_relocation.province SET residents = residents - 1 WHERE code = $1";
-    private const string ArriveSql = "UPDATE plain_relocation.province SET residents = residents + 1 WHERE code = $1";
 
     /// <summary>Created one at a time by the runner before any runs; read after all have stopped.</summary>
     private readonly List<Worker> workers = [];
@@ -132,7 +116,7 @@ internal sealed class RelocateSqlScenario(int people, double hotShare, bool retr
         {
             try
             {
-                var (from, refused) = await RelocateAsync(move, cancellationToken);
+                var (from, refused) = await PlainRelocationTables.MoveAsync(database!, move, orderedCounters, cancellationToken);
                 if (refused is { } outcome)
                 {
                     return outcome;
@@ -242,54 +226,6 @@ internal sealed class RelocateSqlScenario(int people, double hotShare, bool retr
         return string.Create(CultureInfo.InvariantCulture,
             $"on: up to {MaxRetries} at once, the whole transaction again; {retries:N0} retries, {retried:N0} moves committed after retrying, {gaveUp:N0} given up after {MaxRetries} (warm-up included); a retried move's latency includes its failed attempts");
     }
-
-    /// <summary>
-    /// One attempt at the move. Returns the province the person's row held before when it committed, else why not.
-    /// Anything thrown leaves the transaction uncommitted, and disposing it rolls it back.
-    /// </summary>
-    private async Task<(string? From, RequestOutcome? Refused)> RelocateAsync(Relocation move, CancellationToken cancellationToken)
-    {
-        await using var connection = await database!.OpenConnectionAsync(cancellationToken);
-        // No isolation level given: BEGIN at the server's default, read committed, as most teams leave it.
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-
-        string? from;
-        await using (var movePerson = new NpgsqlCommand(MovePersonSql, connection, transaction))
-        {
-            movePerson.Parameters.Add(Char(move.PersonalId));
-            movePerson.Parameters.Add(Char(move.To));
-            movePerson.Parameters.Add(Char(move.Commune));
-            movePerson.Parameters.Add(new NpgsqlParameter<string> { TypedValue = move.Address });
-            from = (string?)await movePerson.ExecuteScalarAsync(cancellationToken);
-        }
-
-        if (from is null)
-        {
-            return (null, RequestOutcome.ContractBreach("person not found", move.PersonalId));
-        }
-
-        (string Sql, string Code)[] counters = [(LeaveSql, from), (ArriveSql, move.To)];
-        if (orderedCounters && string.CompareOrdinal(from, move.To) > 0)
-        {
-            counters.AsSpan().Reverse();
-        }
-
-        foreach (var (sql, code) in counters)
-        {
-            await using var counter = new NpgsqlCommand(sql, connection, transaction);
-            counter.Parameters.Add(Char(code));
-            if (await counter.ExecuteNonQueryAsync(cancellationToken) != 1)
-            {
-                return (null, RequestOutcome.ContractBreach("province without a counter row", code));
-            }
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return (from, null);
-    }
-
-    /// <summary>A bpchar parameter: compared with a char(n) key, a text parameter would cast the column and miss its index.</summary>
-    private static NpgsqlParameter<string> Char(string value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Char };
 
     /// <summary>One worker's share of the workload, and what happened to its moves (summed for the report).</summary>
     internal sealed class Worker(RelocationWorkload workload)
