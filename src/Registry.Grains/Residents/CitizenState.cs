@@ -44,6 +44,16 @@ public sealed record CitizenState
     /// <summary>The person's open card application and current card (<c>CitizenGrain.Cards.cs</c>).</summary>
     public PersonCards Cards { get; init; } = PersonCards.None;
 
+    /// <summary>
+    /// A person just registered: version 1, the registration as their first history entry, and what it owes (their
+    /// province's count, the read model) pending. The national bulk load stores the same state with the effects done,
+    /// since it writes them in the same transaction.
+    /// </summary>
+    public static CitizenState Registered(ResidentRecord record, ResidentChange registration) => new()
+    {
+        Resident = record, Version = 1, History = [registration], PendingCounts = [RegistrationRules.CountOwed(record)], ProjectionPending = true,
+    };
+
     /// <summary>Whether effects are owed to others.</summary>
     [JsonIgnore]
     public bool HasPendingEffects => PendingCounts.Count > 0 || ProjectionPending;
