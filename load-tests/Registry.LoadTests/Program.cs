@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Registry.LoadTests.Batches;
+using Registry.LoadTests.BulkLoad;
 using Registry.LoadTests.Cards;
 using Registry.LoadTests.Scenarios;
 
@@ -27,6 +28,7 @@ var root = new RootCommand("Load generator for the national population registry,
     VerifyCardsScenario.CreateCommand(),
     BatchImportCommand.Create(),
     CardSweepCommand.Create(),
+    ProvinceFilesCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();
