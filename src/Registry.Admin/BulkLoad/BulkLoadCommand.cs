@@ -54,6 +54,18 @@ public static class BulkLoadCommand
                 result.AddError("--chunk-rows must be between 1 and 1,000,000.");
             }
         });
+        var parallel = new Option<int>("--parallel")
+        {
+            Description = "Files loaded at once, each on a connection of its own (the files of one pass; the passes run one after the other).",
+            DefaultValueFactory = _ => 2,
+        };
+        parallel.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 64)
+            {
+                result.AddError("--parallel must be between 1 and 64.");
+            }
+        });
         var quietFor = new Option<int>("--silos-quiet-seconds")
         {
             Description = "A membership row not marked dead counts as a running silo while its last heartbeat is younger than this.",
@@ -63,7 +75,7 @@ public static class BulkLoadCommand
         var command = new Command("bulk-load",
             "Load a country's people from provincial files into a stopped cluster's database: numbers kept or allocated, counted once, in the read model, with their first history entry; resumable and idempotent.")
         {
-            files, connection, serviceId, subject, chunkRows, quietFor,
+            files, connection, serviceId, subject, chunkRows, parallel, quietFor,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -96,8 +108,8 @@ public static class BulkLoadCommand
             {
                 var clock = Stopwatch.StartNew();
                 var results = Console.IsOutputRedirected
-                    ? await RunPlainAsync(load, paths, cancellationToken)
-                    : await RunWithProgressAsync(load, paths, cancellationToken);
+                    ? await RunPlainAsync(load, paths, parse.GetValue(parallel), cancellationToken)
+                    : await RunWithProgressAsync(load, paths, parse.GetValue(parallel), cancellationToken);
                 clock.Stop();
                 var applied = results.Sum(static r => r.Applied);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -113,46 +125,56 @@ public static class BulkLoadCommand
         return command;
     }
 
-    private static async Task<List<FileLoadProgress>> RunPlainAsync(NationalLoad load, string[] paths, CancellationToken cancellationToken)
+    private static Task<List<FileLoadProgress>> RunPlainAsync(NationalLoad load, string[] paths, int parallel, CancellationToken cancellationToken) =>
+        RunPassesAsync(load, paths, parallel, name => p => Console.WriteLine(Line(name, p)), cancellationToken);
+
+    private static async Task<List<FileLoadProgress>> RunWithProgressAsync(NationalLoad load, string[] paths, int parallel, CancellationToken cancellationToken)
+    {
+        List<FileLoadProgress> results = [];
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                results = await RunPassesAsync(load, paths, parallel, name =>
+                {
+                    // A file's length in rows is not known before it is read; the bar fills when its pass is done.
+                    var task = context.AddTask(Markup.Escape(name), maxValue: 1);
+                    return p =>
+                    {
+                        task.Description = Markup.Escape(Line(name, p));
+                        task.Value = p.Completed ? 1 : 0;
+                    };
+                }, cancellationToken);
+            });
+        return results;
+    }
+
+    // Every file's kept numbers first, then every file's other rows (LoadPass); files of a pass in parallel, each file on
+    // its own connection: their provinces' prefixes, and so their allocators, are disjoint.
+    private static async Task<List<FileLoadProgress>> RunPassesAsync(NationalLoad load, string[] paths, int parallel,
+        Func<string, Action<FileLoadProgress>> reporter, CancellationToken cancellationToken)
     {
         var results = new List<FileLoadProgress>();
         foreach (var pass in Enum.GetValues<LoadPass>())
         {
-            foreach (var path in paths)
+            await Parallel.ForEachAsync(paths, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken }, async (path, token) =>
             {
-                var name = $"{Path.GetFileName(path)} ({Name(pass)})";
-                results.Add(await load.LoadFileAsync(path, pass, new Progress<FileLoadProgress>(p => Console.WriteLine(Line(name, p))), cancellationToken));
-            }
+                var report = reporter($"{Path.GetFileName(path)} ({Name(pass)})");
+                var result = await load.LoadFileAsync(path, pass, new Reporter(report), token);
+                lock (results)
+                {
+                    results.Add(result);
+                }
+            });
         }
 
         return results;
     }
 
-    private static async Task<List<FileLoadProgress>> RunWithProgressAsync(NationalLoad load, string[] paths, CancellationToken cancellationToken)
+    // Reported on the loading thread, in order: Progress<T> posts to the thread pool and may print after the summary.
+    private sealed class Reporter(Action<FileLoadProgress> report) : IProgress<FileLoadProgress>
     {
-        var results = new List<FileLoadProgress>();
-        await AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
-            .StartAsync(async context =>
-            {
-                foreach (var pass in Enum.GetValues<LoadPass>())
-                {
-                    foreach (var path in paths)
-                    {
-                        var name = $"{Path.GetFileName(path)} ({Name(pass)})";
-                        // The bar runs over the file's bytes is not known in rows; rows done are in the description.
-                        var task = context.AddTask(Markup.Escape(name), maxValue: 1);
-                        var result = await load.LoadFileAsync(path, pass, new Progress<FileLoadProgress>(p =>
-                        {
-                            task.Description = Markup.Escape(Line(name, p));
-                            task.Value = p.Completed ? 1 : 0.5;
-                        }), cancellationToken);
-                        task.Value = 1;
-                        results.Add(result);
-                    }
-                }
-            });
-        return results;
+        public void Report(FileLoadProgress value) => report(value);
     }
 
     private static string Name(LoadPass pass) => pass == LoadPass.KeptNumbers ? "kept numbers" : "allocated numbers";

@@ -63,6 +63,7 @@ public sealed class NationalLoad(NpgsqlDataSource database, NationalLoadSettings
     private readonly BulkLoadStore _store = new(database);
     private readonly int _citizenTypeHash = StoredGrainKey.StateNameHash(RegistryStorage.CitizenState);
     private readonly int _allocatorTypeHash = StoredGrainKey.StateNameHash(RegistryStorage.AllocatorState);
+    // Read once per run; files loaded in parallel may both read it first, and find the same.
     private Dictionary<string, string>? _absorbedInto;
 
     /// <summary>The id of a pass over a file: its SHA-256, shortened, and the pass.</summary>
@@ -142,7 +143,7 @@ public sealed class NationalLoad(NpgsqlDataSource database, NationalLoadSettings
             {
                 // Between chunks only: a chunk is one transaction, which a crash inside rolls back anyway.
                 cancellationToken.ThrowIfCancellationRequested();
-                state = await LoadChunkAsync(loadId, chunk, firstWithHash, state, CancellationToken.None);
+                state = await LoadChunkOnceAsync(loadId, chunk, firstWithHash, state);
                 progress?.Report(state);
                 chunk.Clear();
             }
@@ -151,7 +152,7 @@ public sealed class NationalLoad(NpgsqlDataSource database, NationalLoadSettings
         if (chunk.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            state = await LoadChunkAsync(loadId, chunk, firstWithHash, state, CancellationToken.None);
+            state = await LoadChunkOnceAsync(loadId, chunk, firstWithHash, state);
         }
 
         await _store.CompleteAsync(loadId, cancellationToken);
@@ -165,6 +166,31 @@ public sealed class NationalLoad(NpgsqlDataSource database, NationalLoadSettings
     // A row too long or not UTF-8 has a problem and no text, and is refused in the second pass like every unreadable row.
     private static LoadPass PassOf(ParsedBatchRow? parsed) =>
         parsed is RegistrationRow { Command.IssuedNumber: not null } ? LoadPass.KeptNumbers : LoadPass.Allocated;
+
+    // Two files loaded at once may keep the same number (a person on two provinces' lists) or make the same prefix's first
+    // allocator state: the second chunk to write fails on the storage's unique key and nothing of it stays. Decided again,
+    // it finds the number held and refuses its row. A deadlock is answered the same way.
+    private async Task<FileLoadProgress> LoadChunkOnceAsync(string loadId, List<ReadRow> rows, Dictionary<string, int> firstWithHash, FileLoadProgress state)
+    {
+        var hashes = new Dictionary<string, int>(firstWithHash, StringComparer.Ordinal);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var next = await LoadChunkAsync(loadId, rows, hashes, state, CancellationToken.None);
+                foreach (var (hash, row) in hashes)
+                {
+                    firstWithHash.TryAdd(hash, row);
+                }
+
+                return next;
+            }
+            catch (PostgresException conflict) when (attempt < 3 && conflict.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
+            {
+                hashes = new Dictionary<string, int>(firstWithHash, StringComparer.Ordinal);
+            }
+        }
+    }
 
     private async Task<FileLoadProgress> LoadChunkAsync(string loadId, List<ReadRow> rows,
         Dictionary<string, int> firstWithHash, FileLoadProgress state, CancellationToken cancellationToken)

@@ -197,7 +197,10 @@ public sealed class LoadChunk : IAsyncDisposable
         return found;
     }
 
-    /// <summary>The stored states of these integer keys under <paramref name="stateName"/>, locked until the chunk ends.</summary>
+    /// <summary>
+    /// The stored states of these integer keys under <paramref name="stateName"/>, locked until the chunk ends, in key order
+    /// so that two files loaded at once drawing from the same allocators wait for each other rather than deadlock.
+    /// </summary>
     public async Task<IReadOnlyDictionary<long, StoredGrainVersion>> LockStatesAsync(string serviceId, string stateName, IReadOnlyCollection<long> keys, CancellationToken cancellationToken = default)
     {
         var states = new Dictionary<long, StoredGrainVersion>();
@@ -211,6 +214,7 @@ public sealed class LoadChunk : IAsyncDisposable
             SELECT grainidn1, payloadbinary, version FROM orleansstorage
             WHERE serviceid = $1 AND graintypestring = $2 AND grainidn0 = 0 AND grainidn1 = ANY($3) AND grainidextensionstring IS NULL
               AND payloadbinary IS NOT NULL
+            ORDER BY grainidn1
             FOR UPDATE
             """, _connection, _transaction);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = serviceId });
