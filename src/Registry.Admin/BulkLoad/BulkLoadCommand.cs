@@ -132,7 +132,7 @@ public static class BulkLoadCommand
     {
         List<FileLoadProgress> results = [];
         await AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 10 }, new ElapsedTimeColumn(), new SpinnerColumn())
             .StartAsync(async context =>
             {
                 results = await RunPassesAsync(load, paths, parallel, name =>
@@ -141,7 +141,8 @@ public static class BulkLoadCommand
                     var task = context.AddTask(Markup.Escape(name), maxValue: 1);
                     return p =>
                     {
-                        task.Description = Markup.Escape(Line(name, p));
+                        task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                            $"{name}: row {p.RowsDone:N0}, {p.Applied:N0} in, {p.Duplicates + p.Rejected:N0} out"));
                         task.Value = p.Completed ? 1 : 0;
                     };
                 }, cancellationToken);
@@ -177,7 +178,7 @@ public static class BulkLoadCommand
         public void Report(FileLoadProgress value) => report(value);
     }
 
-    private static string Name(LoadPass pass) => pass == LoadPass.KeptNumbers ? "kept numbers" : "allocated numbers";
+    private static string Name(LoadPass pass) => pass == LoadPass.KeptNumbers ? "kept" : "allocated";
 
     private static string Line(string name, FileLoadProgress p) => string.Create(CultureInfo.InvariantCulture,
         $"{name}: row {p.RowsDone:N0}, {p.Applied:N0} registered, {p.Duplicates:N0} duplicates, {p.Rejected:N0} rejected{(p.Completed ? ", done" : "")}");
