@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Registry.LoadTests.Batches;
+using Registry.LoadTests.BulkLoad;
 using Registry.LoadTests.Cards;
 using Registry.LoadTests.Planning;
 using Registry.LoadTests.Provinces;
@@ -34,6 +35,7 @@ var root = new RootCommand("Load generator for the national population registry,
     ShardActivationCommand.Create(),
     PlanCommand.Create(SeedScenario.Definition()),
     PlanCommand.Create(MassMigrationScenario.Definition()),
+    ProvinceFilesCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Registry.Admin.Audit;
+using Registry.Admin.BulkLoad;
 using Registry.Admin.Communes;
 using Registry.Admin.Reconciliation;
 using Registry.Admin.Schema;
@@ -13,6 +14,7 @@ using Registry.Tokens;
 // registry-admin list
 // registry-admin communes import --file communes-2024.csv [--api http://127.0.0.1:8080] [--token ...]
 // registry-admin audit verify [--connection "Host=...;Database=registry;..."]   (or ConnectionStrings__Registry)
+// registry-admin bulk-load --subject operator-1 [--connection ...] [--service-id population-registry] provinces/*.csv   (cluster stopped)
 //
 // Reads the API's own token settings, Registry:Auth:Issuer, :Audience and :SigningKey, from an appsettings.json
 // beside this program or from the environment (Registry__Auth__SigningKey, ...), and prints the token alone on
@@ -85,6 +87,6 @@ token.SetAction(parse =>
 
 var root = new RootCommand("Population registry operators' commands.")
 {
-    token, ReconcileCommand.Create(), SchemaCommands.Migrate(), SchemaCommands.List(), ImportCommunesCommand.Create(), AuditCommands.Create(),
+    token, ReconcileCommand.Create(), SchemaCommands.Migrate(), SchemaCommands.List(), ImportCommunesCommand.Create(), AuditCommands.Create(), BulkLoadCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

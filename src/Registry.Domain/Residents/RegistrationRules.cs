@@ -106,6 +106,42 @@ public static class RegistrationRules
             }, []);
     }
 
+    /// <summary>Why a registration keeping <paramref name="number"/> is refused when somebody already holds it.</summary>
+    public static string IssuedNumberTaken(PersonalIdNumber number) => $"The issued number {number} already belongs to a person in the registry.";
+
+    /// <summary>Why a link to <paramref name="number"/> is refused when nobody holds it.</summary>
+    public static string NoLinkedPerson(PersonalIdNumber number) => $"No person holds the personal ID number {number}.";
+
+    /// <summary>
+    /// The record a registration creates: the normalised request under <paramref name="number"/>, living in
+    /// <paramref name="residenceProvince"/> (the unit the birth registration province belongs to now). The registration
+    /// grain and the national bulk load both build it here, so a loaded person is recorded as a registered one.
+    /// </summary>
+    public static ResidentRecord NewRecord(RegisterResident request, PersonalIdNumber number, string residenceProvince, DateTimeOffset registeredAt)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new ResidentRecord(number, request.FullName, request.BirthDate, request.Sex, request.BirthRegistrationProvince, residenceProvince, registeredAt)
+        {
+            OtherNames = request.OtherNames,
+            Hometown = request.Hometown,
+            Ethnicity = request.Ethnicity,
+            Religion = request.Religion,
+            Nationality = request.Nationality,
+            IdentityCertificate = request.IdentityCertificate,
+            Family = request.Family,
+            PermanentAddress = request.PermanentAddress,
+        };
+    }
+
+    /// <summary>The first entry of a registered person's history: the whole record, created by the registering officer.</summary>
+    public static ResidentChange FirstEntry(RegisterResident request, ResidentRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(record);
+        return new ResidentChange(request.IdempotencyKey, ResidentChangeKind.Registration, record.RegisteredAt, request.Actor!,
+            ResidentFields.Record, null, record.PersonalIdNumber.Value, null, null);
+    }
+
     /// <summary>
     /// The count a person's first registration owes their province. Law on Civil Status 60/2014: a birth is registered
     /// within 60 days; a first registration within a year of birth is counted as a birth, anything later as the

@@ -66,10 +66,7 @@ public sealed partial class CitizenGrain(
         }
         else
         {
-            await StoreAsync(new CitizenState
-            {
-                Resident = record, Version = 1, History = [registration], PendingCounts = [RegistrationRules.CountOwed(record)], ProjectionPending = true,
-            });
+            await StoreAsync(CitizenState.Registered(record, registration));
             RegistryMetrics.Registered(record.PermanentResidenceProvince);
         }
 

@@ -73,6 +73,16 @@ public sealed record CitizenState
     public IEnumerable<(int Place, ResidentChange Entry)> HistoryOwed =>
         History.Select((entry, index) => (HistoryStart + index, entry)).Skip(HistoryWritten - HistoryStart);
 
+    /// <summary>
+    /// A person just registered: version 1, the registration as their first history entry, and what it owes (their
+    /// province's count, the read model) pending. The national bulk load stores the same state with the effects done,
+    /// since it writes them in the same transaction.
+    /// </summary>
+    public static CitizenState Registered(ResidentRecord record, ResidentChange registration) => new()
+    {
+        Resident = record, Version = 1, History = [registration], PendingCounts = [RegistrationRules.CountOwed(record)], ProjectionPending = true,
+    };
+
     /// <summary>Whether effects are owed to others.</summary>
     [JsonIgnore]
     public bool HasPendingEffects =>

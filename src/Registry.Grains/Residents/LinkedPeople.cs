@@ -20,7 +20,7 @@ internal static class LinkedPeople
         var errors = new FieldErrors();
         foreach (var (field, number) in declared)
         {
-            errors.Add(field, unknown.Contains(number) ? $"No person holds the personal ID number {number}." : null);
+            errors.Add(field, unknown.Contains(number) ? RegistrationRules.NoLinkedPerson(number) : null);
         }
 
         return errors.ToArray();

@@ -87,8 +87,7 @@ public sealed class RegistrationGrain(
         for (var attempt = 1; ; attempt++)
         {
             var resident = state.State.Resident!;
-            var registration = new ResidentChange(request.IdempotencyKey, ResidentChangeKind.Registration, resident.RegisteredAt, request.Actor!,
-                ResidentFields.Record, null, resident.PersonalIdNumber.Value, null, null);
+            var registration = RegistrationRules.FirstEntry(request, resident);
             if (await GrainFactory.Citizen(resident.PersonalIdNumber).CreateAsync(resident, registration))
             {
                 return new Registered(resident, replayed);
@@ -115,34 +114,18 @@ public sealed class RegistrationGrain(
 
     private static RegistrationRefused NumberTaken(PersonalIdNumber number) =>
         new(new Refusal(RefusalKind.Conflict, "The issued number already belongs to a person in the registry; nothing was changed.",
-            [new FieldError("issuedNumber", $"The issued number {number} already belongs to a person in the registry.")]));
+            [new FieldError("issuedNumber", RegistrationRules.IssuedNumberTaken(number))]));
 
     private Task<PersonalIdNumber> AllocateAsync(RegisterResident request) =>
         GrainFactory.IdNumberAllocator(IdNumberPrefix.For(request.BirthRegistrationProvince, request.Sex, request.BirthDate)).AllocateAsync();
 
     private async Task StoreIntentAsync(RegisterResident request, PersonalIdNumber number)
     {
-        var resident = new ResidentRecord(
-            number,
-            request.FullName,
-            request.BirthDate,
-            request.Sex,
-            request.BirthRegistrationProvince,
-            // A newly registered person lives where the birth was registered, in the unit that province belongs to now:
-            // the number keeps an absorbed province's code (Decree 137/2015), the address takes the surviving one.
-            PermanentResidenceProvince: state.State.Resident?.PermanentResidenceProvince
-                ?? await GrainFactory.Province(request.BirthRegistrationProvince).CurrentCodeAsync(),
-            RegisteredAt: state.State.Resident?.RegisteredAt ?? time.GetUtcNow())
-        {
-            OtherNames = request.OtherNames,
-            Hometown = request.Hometown,
-            Ethnicity = request.Ethnicity,
-            Religion = request.Religion,
-            Nationality = request.Nationality,
-            IdentityCertificate = request.IdentityCertificate,
-            Family = request.Family,
-            PermanentAddress = request.PermanentAddress,
-        };
+        // A newly registered person lives where the birth was registered, in the unit that province belongs to now:
+        // the number keeps an absorbed province's code (Decree 137/2015), the address takes the surviving one.
+        var resident = RegistrationRules.NewRecord(request, number,
+            state.State.Resident?.PermanentResidenceProvince ?? await GrainFactory.Province(request.BirthRegistrationProvince).CurrentCodeAsync(),
+            state.State.Resident?.RegisteredAt ?? time.GetUtcNow());
         // Only a stored intent may be acted on: a retry acting on an unstored one would, after a reactivation, allocate
         // a second number for the same person.
         await state.StoreOrReloadAsync(this, new RegistrationState(request, resident));

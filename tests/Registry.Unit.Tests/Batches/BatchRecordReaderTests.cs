@@ -1,6 +1,5 @@
 using System.IO.Pipelines;
 using System.Text;
-using Registry.Api.Batches;
 using Registry.Domain.Batches;
 
 namespace Registry.Unit.Tests.Batches;

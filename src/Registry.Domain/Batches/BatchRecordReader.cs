@@ -3,9 +3,8 @@ using System.IO.Pipelines;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Unicode;
-using Registry.Domain.Batches;
 
-namespace Registry.Api.Batches;
+namespace Registry.Domain.Batches;
 
 /// <summary>One record of an uploaded file: its text and content hash, or why it cannot be kept.</summary>
 /// <param name="Text">The record without its line ending; null when <paramref name="Problem"/> is set.</param>
