@@ -36,6 +36,7 @@ public static class GrainsHosting
         services.AddOptions<CardExpirySweepOptions>().BindConfiguration(CardExpirySweepOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BatchProcessingOptions>().BindConfiguration(BatchProcessingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ProvinceCounterOptions>().BindConfiguration(ProvinceCounterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        silo.AddIncomingGrainCallFilter<DatabaseFailures>();
 
         // Every silo makes sure the publisher runs and the sweeps' reminders exist; asking again is harmless.
         silo.AddStartupTask((provider, _) => provider.GetRequiredService<IGrainFactory>().GetGrain<IEventPublisherGrain>(0).StartAsync());

@@ -16,6 +16,12 @@ public sealed class RequestProblems(IProblemDetailsService problems) : IExceptio
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     /// <summary>
+    /// How long a caller waits before repeating a request the database did not answer: long enough for the requests
+    /// ahead of it to free their connections, short enough that an office clerk repeats it while the citizen waits.
+    /// </summary>
+    public static readonly TimeSpan DatabaseRetryAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// The answer to <paramref name="refusal"/>, the one place a refusal becomes HTTP: its title; the status of its kind
     /// (invalid 400, forbidden 403, not found 404, conflict 409, unsupported format 415); its errors keyed by field, the
     /// idempotency key named as the header it travels in; and, but for invalid input, its messages as the detail.
@@ -65,6 +71,11 @@ public sealed class RequestProblems(IProblemDetailsService problems) : IExceptio
                 Title = "No personal ID number is left for this birth province, sex and year.",
                 Detail = exhausted.Message,
             }),
+            // Never the database's message: it stays in the silo's log (the translation names only the grain call).
+            RegistryDatabaseUnavailableException => (StatusCodes.Status503ServiceUnavailable, new ProblemDetails
+            {
+                Title = "The registry's database did not answer (it is overloaded or unreachable); the outcome is unknown. Retry with the same Idempotency-Key.",
+            }),
             TimeoutException or SiloUnavailableException or OrleansMessageRejectionException => (StatusCodes.Status503ServiceUnavailable, new ProblemDetails
             {
                 Title = "The registry cluster did not answer in time; the outcome is unknown. Retry with the same Idempotency-Key.",
@@ -77,6 +88,11 @@ public sealed class RequestProblems(IProblemDetailsService problems) : IExceptio
         }
 
         httpContext.Response.StatusCode = status;
+        if (exception is RegistryDatabaseUnavailableException)
+        {
+            httpContext.Response.Headers.RetryAfter = ((int)DatabaseRetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         problem.Status = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }

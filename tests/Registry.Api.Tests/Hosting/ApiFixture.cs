@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Orleans.TestingHost;
 using Registry.Api.Access;
 using Registry.Contracts.Access;
 using Registry.Contracts.Provinces;
@@ -65,6 +66,9 @@ public sealed class ApiFixture : RegistryClusterFixture
 
         await WaitUntilReadyAsync();
     }
+
+    /// <summary>Silos whose next database access can be made to fail (<see cref="DatabaseFaults"/>).</summary>
+    protected override void Configure(TestClusterBuilder builder) => builder.AddSiloBuilderConfigurator<DatabaseFaults.Configurator>();
 
     /// <summary>Stops the API host before the cluster it is a client of, then the cluster and database.</summary>
     public override async Task DisposeAsync()
