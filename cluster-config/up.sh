@@ -38,6 +38,9 @@ SILO_DLL="$REGISTRY_ROOT/src/Registry.Silo/bin/Release/net10.0/Registry.Silo.dll
 API_DLL="$REGISTRY_ROOT/src/Registry.Api/bin/Release/net10.0/Registry.Api.dll"
 ADMIN_DLL="$REGISTRY_ROOT/src/Registry.Admin/bin/Release/net10.0/Registry.Admin.dll"
 API_PORT=8080
+# Connections kept back from the registry's processes: PostgreSQL's superuser reserve (3), Registry.Admin (migrate,
+# bulk-load's parallel files), the scenarios' invariant checks and an operator's psql.
+RESERVED_CONNECTIONS=50
 # Bearer tokens: who issues them and for whom (not secret), and where the signing key is kept.
 AUTH_ISSUER=registry-local
 AUTH_AUDIENCE=registry-api
@@ -142,6 +145,14 @@ fi
 
 "$HERE/postgres.sh" start
 CS="$("$HERE/postgres.sh" url)"
+# The connection budget (README, "Connection budget"): every process, the silos and the API, keeps two Npgsql pools on
+# this string (Orleans' providers and the registry's own data source). Uncapped (100 each) they could ask for more
+# connections than PostgreSQL has, and a burst was refused mid-request (53300); capped, a burst waits for a connection.
+max_connections="$("$HERE/postgres.sh" psql -X -Atc 'SHOW max_connections')"
+pool_size=$(((max_connections - RESERVED_CONNECTIONS) / ((SILOS + 1) * 2)))
+((pool_size >= 5)) || die "max_connections ($max_connections) leaves $pool_size connections per pool for $SILOS silos and the API; raise it or start fewer silos"
+CS="$CS;Maximum Pool Size=$pool_size"
+log "connection budget: $max_connections connections, $RESERVED_CONNECTIONS kept back, $pool_size per pool of $((SILOS + 1)) processes"
 mkdir -p "$RUN_DIR"
 ensure_signing_key
 # The API and the silos (their dashboard) check tokens with these; Registry.Admin signs them with the same.
