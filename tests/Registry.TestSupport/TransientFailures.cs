@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Orleans.Serialization;
+using Registry.Contracts;
 
 namespace Registry.TestSupport;
 
@@ -13,9 +14,11 @@ public static class TransientFailures
     /// True for a call without an answer (<see cref="TimeoutException"/>), a silo or gateway that went away or refused
     /// the message (<see cref="OrleansException"/>: <see cref="SiloUnavailableException"/>,
     /// <see cref="OrleansMessageRejectionException"/>, <c>ConnectionFailedException</c>), and PostgreSQL refusing or
-    /// dropping a connection (<see cref="DbException"/>, which storage and the read model let through; in a silo it
-    /// reaches a caller as <see cref="CodecNotFoundException"/>, because Orleans cannot serialise Npgsql's exceptions).
+    /// dropping a connection (<see cref="DbException"/> where the caller reads the database itself; from a grain call,
+    /// <see cref="RegistryDatabaseUnavailableException"/>, into which the silo translates it; still
+    /// <see cref="CodecNotFoundException"/> where it escapes outside a grain call, as it may while a grain activates, because
+    /// Orleans cannot serialise Npgsql's exceptions).
     /// </summary>
     public static bool Include(Exception exception) =>
-        exception is TimeoutException or OrleansException or DbException or CodecNotFoundException;
+        exception is TimeoutException or OrleansException or DbException or RegistryDatabaseUnavailableException or CodecNotFoundException;
 }
