@@ -220,6 +220,7 @@ for ((i = 1; i <= SILOS; i++)); do
     echo "  silo-$i health   http://127.0.0.1:$((8080 + i))/health/ready"
 done
 echo "  API health      http://127.0.0.1:$API_PORT/health/ready"
+echo "  metrics         http://127.0.0.1:$API_PORT/metrics and /metrics on each silo's port (operators only, as the dashboard)"
 echo "  logs            $RUN_DIR"
 echo "  tokens (${TOKEN_HOURS} h)   central administrator: $ADMIN_TOKEN_FILE"
 echo "                  provincial officer of 001: $OFFICER_TOKEN_FILE"
