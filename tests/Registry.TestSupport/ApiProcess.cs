@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 
 namespace Registry.TestSupport;
 
@@ -11,8 +10,6 @@ namespace Registry.TestSupport;
 /// </summary>
 public sealed class ApiProcess : IAsyncDisposable
 {
-    private static readonly HttpClient Health = new() { Timeout = TimeSpan.FromSeconds(5) };
-
     private readonly Process _process;
     private readonly StreamWriter _log;
 
@@ -95,53 +92,10 @@ public sealed class ApiProcess : IAsyncDisposable
         return _log.DisposeAsync();
     }
 
-    private async Task WaitUntilReadyAsync(TimeSpan patience)
-    {
-        var ready = new Uri(Uri, "/health/ready");
-        var deadline = DateTime.UtcNow + patience;
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The API exited with {_process.ExitCode}; see {LogPath}.");
-            }
+    private Task WaitUntilReadyAsync(TimeSpan patience) =>
+        ProcessReadiness.WaitAsync(_process, new Uri(Uri, "/health/ready"), "The API", LogPath, patience);
 
-            try
-            {
-                using var response = await Health.GetAsync(ready);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Not answering yet.
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The API was not ready within {patience}; see {LogPath}.");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
-        }
-    }
-
-    // The API built in this test assembly's configuration: <repo>/src/Registry.Api/bin/<configuration>/<tfm>/.
-    private static string ApiAssembly
-    {
-        get
-        {
-            var testDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var path = Path.Combine(SiloProcess.RepositoryRoot(), "src", "Registry.Api", "bin", testDirectory.Parent!.Name, testDirectory.Name, "Registry.Api.dll");
-            return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing; build the solution first.");
-        }
-    }
+    private static string ApiAssembly => ProcessReadiness.BuiltAssembly("Registry.Api");
 
     private static void Write(StreamWriter log, string? line)
     {

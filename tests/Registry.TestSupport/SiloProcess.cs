@@ -11,8 +11,6 @@ namespace Registry.TestSupport;
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
-    private static readonly HttpClient Health = new() { Timeout = TimeSpan.FromSeconds(5) };
-
     private readonly Process _process;
     private readonly StreamWriter _log;
 
@@ -139,52 +137,10 @@ public sealed class SiloProcess : IAsyncDisposable
         return _log.DisposeAsync();
     }
 
-    private async Task WaitUntilReadyAsync(TimeSpan patience)
-    {
-        var deadline = DateTime.UtcNow + patience;
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"Silo {Name} exited with {_process.ExitCode}; see {LogPath}.");
-            }
+    private Task WaitUntilReadyAsync(TimeSpan patience) =>
+        ProcessReadiness.WaitAsync(_process, HealthUri, $"Silo {Name}", LogPath, patience);
 
-            try
-            {
-                using var response = await Health.GetAsync(HealthUri);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Not answering yet.
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Silo {Name} was not ready within {patience}; see {LogPath}.");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
-        }
-    }
-
-    // The silo built in this test assembly's configuration: <repo>/src/Registry.Silo/bin/<configuration>/<tfm>/.
-    private static string SiloAssembly
-    {
-        get
-        {
-            var testDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var path = Path.Combine(RepositoryRoot(), "src", "Registry.Silo", "bin", testDirectory.Parent!.Name, testDirectory.Name, "Registry.Silo.dll");
-            return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing; build the solution first.");
-        }
-    }
+    private static string SiloAssembly => ProcessReadiness.BuiltAssembly("Registry.Silo");
 
     /// <summary>The repository holding this test build: the nearest folder above it with <c>Cluster.sln</c>.</summary>
     public static string RepositoryRoot()
