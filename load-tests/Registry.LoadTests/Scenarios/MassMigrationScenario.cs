@@ -118,8 +118,8 @@ internal sealed class MassMigrationScenario(MassMigrationScenario.Settings setti
         }
 
         progress.Status = "cards and a partner for the verifications";
-        await IssueCardsAsync(context, shuffled.Skip(movers).Select(static person => person.Number), progress);
-        partner = await PartnerAsync(context);
+        documentNumbers.AddRange(await IssueCardsAsync(context, shuffled.Skip(movers).Select(static person => person.Number), settings.Cards, progress));
+        partner = await PartnerAsync(context, settings.SigningKeyFile, settings.TokenIssuer, settings.TokenAudience);
         context.Timeline.Mark(string.Create(CultureInfo.InvariantCulture, $"planned {plan.Sum(static move => move.Members.Length):N0} people in {plan.Count:N0} moves"));
     }
 
@@ -301,7 +301,7 @@ internal sealed class MassMigrationScenario(MassMigrationScenario.Settings setti
     }
 
     /// <summary>The province's communes, or a few registered now when it has none (no national list imported).</summary>
-    private static async Task<string[]> CommunesOfAsync(PlanContext context, string province, int index)
+    internal static async Task<string[]> CommunesOfAsync(PlanContext context, string province, int index)
     {
         using var listed = await context.Api.GetAsync($"provinces/{province}/communes", context.Cancellation);
         var text = await listed.Content.ReadAsStringAsync(context.Cancellation);
@@ -330,14 +330,15 @@ internal sealed class MassMigrationScenario(MassMigrationScenario.Settings setti
     }
 
     /// <summary>Issues cards to adults who do not move (apply, produce, issue), skipping anyone the registry refuses one (a child, a card already held).</summary>
-    private async Task IssueCardsAsync(PlanContext context, IEnumerable<string> candidates, PhaseProgress progress)
+    internal static async Task<List<string>> IssueCardsAsync(PlanContext context, IEnumerable<string> candidates, int cards, PhaseProgress progress)
     {
         var keys = new IdempotencyKeys(context.RunId, "cards");
-        foreach (var number in candidates.Take(settings.Cards * 5))
+        var documentNumbers = new List<string>();
+        foreach (var number in candidates.Take(cards * 5))
         {
-            if (documentNumbers.Count == settings.Cards)
+            if (documentNumbers.Count == cards)
             {
-                return;
+                return documentNumbers;
             }
 
             using var applied = await SendAsync(context, $"residents/{number}/card-applications", keys.Next(), new JsonObject { ["reason"] = "firstCard" });
@@ -356,10 +357,9 @@ internal sealed class MassMigrationScenario(MassMigrationScenario.Settings setti
             }
         }
 
-        if (documentNumbers.Count == 0)
-        {
-            throw new InvalidOperationException("No card could be issued for the verifications: the registry refused every candidate.");
-        }
+        return documentNumbers.Count > 0
+            ? documentNumbers
+            : throw new InvalidOperationException("No card could be issued for the verifications: the registry refused every candidate.");
     }
 
     private static async Task<HttpResponseMessage> SendAsync(PlanContext context, string path, string idempotencyKey, JsonObject body)
@@ -370,14 +370,14 @@ internal sealed class MassMigrationScenario(MassMigrationScenario.Settings setti
     }
 
     /// <summary>A partner allowed verifications, and a client carrying its token, minted with the cluster's signing key.</summary>
-    private async Task<HttpClient> PartnerAsync(PlanContext context)
+    internal static async Task<HttpClient> PartnerAsync(PlanContext context, string signingKeyFile, string issuer, string audience)
     {
-        var keyFile = ApiTarget.FindUpwards(settings.SigningKeyFile)
-            ?? throw new InvalidOperationException($"No signing key at {settings.SigningKeyFile}: start the cluster with cluster-config/up.sh, or pass --signing-key-file.");
+        var keyFile = ApiTarget.FindUpwards(signingKeyFile)
+            ?? throw new InvalidOperationException($"No signing key at {signingKeyFile}: start the cluster with cluster-config/up.sh, or pass --signing-key-file.");
         var tokens = new RegistryTokens(new RegistryAuthOptions
         {
-            Issuer = settings.TokenIssuer,
-            Audience = settings.TokenAudience,
+            Issuer = issuer,
+            Audience = audience,
             SigningKey = (await File.ReadAllTextAsync(keyFile, context.Cancellation)).Trim(),
         }, TimeProvider.System);
         var partnerId = "load-bank-" + context.RunId;
