@@ -175,8 +175,6 @@ internal sealed class MassMigrationScenario(MassMigrationScenario.Settings setti
         }));
         migration = clock.Elapsed;
         notStarted = queue.Count;
-        // A fault that failed to be injected or repaired fails the run: it would not be the run it says it is.
-        await injected;
         if (fault.InjectedAt is { } faultSecond)
         {
             var moves = context.Operations.Summarise().Where(static operation => operation.Name is MoveOperation or HouseholdOperation).ToArray();
@@ -187,6 +185,9 @@ internal sealed class MassMigrationScenario(MassMigrationScenario.Settings setti
         }
 
         context.Timeline.Mark(notStarted == 0 ? "migration ends" : "window ends");
+        // A fault that failed to be injected or repaired fails the run: it would not be the run it says it is. Its repair
+        // may outlast the window (a killed silo's successor is ready only once the cluster has declared it dead).
+        await injected;
         await beside.CancelAsync();
         await Task.WhenAll(readers, verifiers);
 
