@@ -14,7 +14,7 @@ using Registry.LoadTests.Scenarios;
 //   Batches/    batch-import: one generated provincial batch uploaded as a stream and followed to its last result
 //   Cards/      card-sweep: expired cards seeded into grain storage and the read model, then the daily expiry sweep timed
 //   Provinces/  shard-activation: the province ledger filled by COPY, then every counter shard activated cold with and without checkpoints
-//   Planning/   the planners' scenarios (seed, mass-migration): phases seed, run, check; operations, processes, flows; the report with charts
+//   Planning/   the planners' scenarios (seed, mass-migration, merger, daily-batches, read-mix): phases seed, run, check; operations, processes, flows; the report with charts
 // It only ever sends traffic to loopback (--api, or the PostgreSQL and gateways of --connection), and every run is
 // bounded in time and count.
 var root = new RootCommand("Load generator for the national population registry, over HTTP, an Orleans cluster client or PostgreSQL (loopback targets only).")
@@ -35,6 +35,9 @@ var root = new RootCommand("Load generator for the national population registry,
     ShardActivationCommand.Create(),
     PlanCommand.Create(SeedScenario.Definition()),
     PlanCommand.Create(MassMigrationScenario.Definition()),
+    PlanCommand.Create(MergerScenario.Definition()),
+    PlanCommand.Create(DailyBatchesScenario.Definition()),
+    PlanCommand.Create(ReadMixScenario.Definition()),
     ProvinceFilesCommand.Create(),
 };
 

@@ -32,7 +32,7 @@ internal static class InvariantCheck
     /// <summary>Acknowledged registrations read back through the API as well (each read is audited, so a sample).</summary>
     private const int ApiSample = 20;
 
-    public static async Task<IReadOnlyList<InvariantResult>> RunAsync(PlanContext context, TimeSpan within, TextWriter output)
+    public static async Task<IReadOnlyList<InvariantResult>> RunAsync(PlanContext context, TimeSpan within, TextWriter output, IEnumerable<ScenarioInvariant>? ownInvariants = null)
     {
         var results = new List<InvariantResult>();
         async Task Check(string name, Func<CancellationToken, Task<(bool Passed, string Detail)>> attempt)
@@ -57,6 +57,11 @@ internal static class InvariantCheck
         await Check("the province counters equal the read model (GET /provinces/reconciliation)", token => ReconciledAsync(context.Api, token));
         await using var unfinished = new UnfinishedWork(context.Database, NullLogger<UnfinishedWork>.Instance);
         await Check("no unfinished work left (the unfinished-work register is empty)", token => NothingUnfinishedAsync(unfinished, token));
+        foreach (var invariant in ownInvariants ?? [])
+        {
+            await Check(invariant.Name, invariant.Attempt);
+        }
+
         return results;
     }
 

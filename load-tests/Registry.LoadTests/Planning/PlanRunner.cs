@@ -65,7 +65,7 @@ internal static class PlanRunner
         IReadOnlyList<InvariantResult> invariants;
         try
         {
-            invariants = await InvariantCheck.RunAsync(context, settings.CheckWithin, Console.Out);
+            invariants = await InvariantCheck.RunAsync(context, settings.CheckWithin, Console.Out, scenario.Invariants(context));
         }
         catch (Exception exception)
         {

@@ -27,7 +27,13 @@ internal abstract class PlannedScenario
 
     /// <summary>Figures the scenario compares (a baseline's ratio), for the report; none by default.</summary>
     public virtual IEnumerable<KeyValuePair<string, string>> DescribeComparisons() => [];
+
+    /// <summary>Invariants only this scenario knows (a merger's absorbed provinces are empty), checked after the common ones, bounded alike; none by default.</summary>
+    public virtual IEnumerable<ScenarioInvariant> Invariants(PlanContext context) => [];
 }
+
+/// <summary>One invariant of a scenario's own: its name, and one attempt at it answering whether it held and what was found.</summary>
+internal sealed record ScenarioInvariant(string Name, Func<CancellationToken, Task<(bool Passed, string Detail)>> Attempt);
 
 /// <summary>A scenario's own command-line options, and how to build it from them.</summary>
 internal sealed record PlannedScenarioDefinition(string Name, string Description, IReadOnlyList<Option> Options, Func<ParseResult, PlannedScenario> Create);

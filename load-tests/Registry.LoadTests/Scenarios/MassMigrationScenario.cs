@@ -42,6 +42,13 @@ internal sealed class MassMigrationScenario(MassMigrationScenario.Settings setti
     private readonly List<(string Number, string Province)> population = [];
     private List<PlannedMove> plan = [];
     private HttpClient? partner;
+    private readonly ClusterFault fault = new(settings.Fault, settings.Silo, settings.RepairAfter);
+    private readonly TimeSpan retryWithin = settings.RetryWithin ?? (settings.Fault == ClusterFault.None ? TimeSpan.Zero : TimeSpan.FromSeconds(120));
+    private long retries;
+    private long retriedThenAcknowledged;
+    private long retriedInVain;
+    private RecoveryTime? recovery;
+    private double migrationStart;
     private int notStarted;
     private TimeSpan migration;
     private TimeSpan baseline;
@@ -75,12 +82,29 @@ internal sealed class MassMigrationScenario(MassMigrationScenario.Settings setti
         var audience = new Option<string>("--token-audience") { Description = "Audience of the cluster's tokens.", DefaultValueFactory = static _ => "registry-api" };
         var baselineOption = new Option<string>("--baseline") { Description = "The plain design run after the migration: plain (as written), ordered (counters in code order) or none.", DefaultValueFactory = static _ => "plain" };
         baselineOption.AcceptOnlyFromAmong("plain", "ordered", "none");
+        var faultOption = new Option<string>("--fault") { Description = "A fault injected into up.sh's cluster mid-run: none, kill-silo, add-silo or restart-postgres.", DefaultValueFactory = static _ => ClusterFault.None };
+        faultOption.AcceptOnlyFromAmong(ClusterFault.Kinds);
+        var faultAt = new Option<int>("--fault-at") { HelpName = "seconds", Description = "Seconds into the migration when the fault is injected.", DefaultValueFactory = static _ => 30 };
+        ScenarioCommand.MustBeWithin(faultAt, 0, 86_400);
+        var silo = new Option<int>("--silo") { Description = "The silo kill-silo kills (its pid in .local/run/silo-N.pid).", DefaultValueFactory = static _ => 2 };
+        ScenarioCommand.MustBeWithin(silo, 1, 64);
+        var repairAfter = new Option<int>("--repair-after") { HelpName = "seconds", Description = "Seconds after a kill-silo before up.sh --no-build starts it again.", DefaultValueFactory = static _ => 5 };
+        ScenarioCommand.MustBeWithin(repairAfter, 0, 3_600);
+        var retryWithinOption = new Option<int?>("--retry-within") { HelpName = "seconds", Description = "How long a move that got no answer, a 5xx or a 429 is sent again with its idempotency key (default 120 with a fault, 0 without)." };
+        retryWithinOption.Validators.Add(static result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 0 or > 3_600)
+            {
+                result.AddError("--retry-within must be from 0 to 3600 seconds.");
+            }
+        });
         return new PlannedScenarioDefinition(ScenarioName, "Relocate a share of the population within a time window, mostly into the big cities, with reads and verifications beside, and the plain SQL baseline.",
-            [share, moves, window, cityShare, householdShare, reads, verifications, cards, key, issuer, audience, baselineOption],
+            [share, moves, window, cityShare, householdShare, reads, verifications, cards, key, issuer, audience, baselineOption, faultOption, faultAt, silo, repairAfter, retryWithinOption],
             parse => new MassMigrationScenario(new Settings(
                 parse.GetValue(share), parse.GetValue(moves), TimeSpan.FromSeconds(parse.GetValue(window)), parse.GetValue(cityShare), parse.GetValue(householdShare),
                 parse.GetValue(reads), parse.GetValue(verifications), parse.GetValue(cards), parse.GetValue(key)!, parse.GetValue(issuer)!, parse.GetValue(audience)!,
-                parse.GetValue(baselineOption)!)));
+                parse.GetValue(baselineOption)!, parse.GetValue(faultOption)!, TimeSpan.FromSeconds(parse.GetValue(faultAt)), parse.GetValue(silo),
+                TimeSpan.FromSeconds(parse.GetValue(repairAfter)), parse.GetValue(retryWithinOption) is { } within ? TimeSpan.FromSeconds(within) : null)));
     }
 
     /// <summary>Seeding: who lives where (the read model), communes in every destination, a pool of cards and a partner, and the plan of moves.</summary>
@@ -118,8 +142,8 @@ internal sealed class MassMigrationScenario(MassMigrationScenario.Settings setti
         }
 
         progress.Status = "cards and a partner for the verifications";
-        await IssueCardsAsync(context, shuffled.Skip(movers).Select(static person => person.Number), progress);
-        partner = await PartnerAsync(context);
+        documentNumbers.AddRange(await IssueCardsAsync(context, shuffled.Skip(movers).Select(static person => person.Number), settings.Cards, progress));
+        partner = await PartnerAsync(context, settings.SigningKeyFile, settings.TokenIssuer, settings.TokenAudience);
         context.Timeline.Mark(string.Create(CultureInfo.InvariantCulture, $"planned {plan.Sum(static move => move.Members.Length):N0} people in {plan.Count:N0} moves"));
     }
 
@@ -128,8 +152,14 @@ internal sealed class MassMigrationScenario(MassMigrationScenario.Settings setti
         progress.SetTotal(plan.Count);
         progress.Status = "moving";
         context.Timeline.Mark("migration begins");
+        migrationStart = context.Operations.SecondsAt(Stopwatch.GetTimestamp());
         var queue = new ConcurrentQueue<PlannedMove>(plan);
         var clock = Stopwatch.StartNew();
+        var injected = fault.Kind == ClusterFault.None ? Task.CompletedTask : Task.Run(async () =>
+        {
+            await Task.Delay(settings.FaultAt, context.Cancellation);
+            await fault.InjectAsync(context, context.Timeline);
+        }, CancellationToken.None);
         using var beside = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
         var random = context.RandomFor(2);
         var readers = AtRateAsync(settings.ReadsPerSecond, () => ReadAsync(context, population[random.Next(population.Count)].Number), beside.Token);
@@ -145,7 +175,19 @@ internal sealed class MassMigrationScenario(MassMigrationScenario.Settings setti
         }));
         migration = clock.Elapsed;
         notStarted = queue.Count;
+        if (fault.InjectedAt is { } faultSecond)
+        {
+            var moves = context.Operations.Summarise().Where(static operation => operation.Name is MoveOperation or HouseholdOperation).ToArray();
+            var seconds = moves.Length == 0 ? 0 : moves.Max(static operation => operation.SucceededBySecond.Length);
+            long[] Sum(Func<OperationSummary, long[]> series) =>
+                [.. Enumerable.Range(0, seconds).Select(second => moves.Sum(operation => second < series(operation).Length ? series(operation)[second] : 0))];
+            recovery = Recovery.Compute(Sum(static operation => operation.SucceededBySecond), Sum(static operation => operation.FailedBySecond), migrationStart, faultSecond);
+        }
+
         context.Timeline.Mark(notStarted == 0 ? "migration ends" : "window ends");
+        // A fault that failed to be injected or repaired fails the run: it would not be the run it says it is. Its repair
+        // may outlast the window (a killed silo's successor is ready only once the cluster has declared it dead).
+        await injected;
         await beside.CancelAsync();
         await Task.WhenAll(readers, verifiers);
 
@@ -172,7 +214,25 @@ internal sealed class MassMigrationScenario(MassMigrationScenario.Settings setti
             new("beside the moves", string.Create(CultureInfo.InvariantCulture,
                 $"{settings.ReadsPerSecond:N0} reads/s (GET /residents/{{n}} of a random resident), {settings.VerificationsPerSecond:N0} card verifications/s (POST /card-verifications by number, as a partner) over a pool of {documentNumbers.Count} cards issued at seeding")),
             new("baseline", baselineNote),
+            new("fault", fault.InjectedAt is { } at ? string.Create(CultureInfo.InvariantCulture, $"{fault.Description}, at second {at:N1} of the run ({settings.FaultAt.TotalSeconds:N0} s into the migration)") : fault.Description),
+            new("retries", string.Create(CultureInfo.InvariantCulture,
+                $"moves without an answer, a 5xx or a 429 sent again with their idempotency key for up to {retryWithin.TotalSeconds:N0} s: {retries:N0} retries; {retriedThenAcknowledged:N0} moves acknowledged after a retry, {retriedInVain:N0} still failing at the bound")),
+            .. RecoveryLines(),
         ];
+    }
+
+    private IEnumerable<KeyValuePair<string, string>> RecoveryLines()
+    {
+        if (recovery is not { } found)
+        {
+            yield break;
+        }
+
+        yield return new("time to first success after the fault", found.ToFirstSuccess is { } first ? string.Create(CultureInfo.InvariantCulture, $"{first:N0} s") : "none before the window ended");
+        yield return new("time back to the earlier rate", found.ToEarlierRate is { } back
+            ? string.Create(CultureInfo.InvariantCulture, $"{back:N0} s (the {Recovery.Window} s moving average of moves acknowledged per second back to {Recovery.Share:P0} of {found.RateBefore:N1}/s, the rate before the fault)")
+            : string.Create(CultureInfo.InvariantCulture, $"not within the window (rate before the fault {found.RateBefore:N1}/s)"));
+        yield return new("failed attempts from the fault until recovered", found.FailedUntilRecovered.ToString("N0", CultureInfo.InvariantCulture) + " (their kinds: the errors table)");
     }
 
     public override IEnumerable<KeyValuePair<string, string>> DescribeComparisons()
@@ -235,15 +295,37 @@ internal sealed class MassMigrationScenario(MassMigrationScenario.Settings setti
             body["members"] = new JsonArray([.. move.Members.Select(static number => (JsonNode)number)]);
         }
 
-        var outcome = await context.TimeAsync(household ? HouseholdOperation : MoveOperation, async cancellationToken =>
+        // A real client sends a request that got no answer, or a 5xx or 429, again with the same idempotency key until
+        // a bound: the registry then applies it once, or answers the first outcome again. Every attempt is recorded.
+        var retryUntil = Stopwatch.StartNew();
+        var pause = TimeSpan.FromMilliseconds(250);
+        RequestOutcome outcome;
+        for (var attempt = 0; ; attempt++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, household ? "households/relocations" : $"residents/{move.Members[0]}/relocations") { Content = JsonContent.Create(body) };
-            request.Headers.Add("Idempotency-Key", idempotencyKey);
-            using var response = await context.Api.SendAsync(request, cancellationToken);
-            return response.StatusCode == HttpStatusCode.OK
-                ? RequestOutcome.Success(response.StatusCode)
-                : RequestOutcome.UnexpectedStatus(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
-        });
+            outcome = await context.TimeAsync(household ? HouseholdOperation : MoveOperation, async cancellationToken =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, household ? "households/relocations" : $"residents/{move.Members[0]}/relocations") { Content = JsonContent.Create(body) };
+                request.Headers.Add("Idempotency-Key", idempotencyKey);
+                using var response = await context.Api.SendAsync(request, cancellationToken);
+                return response.StatusCode == HttpStatusCode.OK
+                    ? RequestOutcome.Success(response.StatusCode)
+                    : RequestOutcome.UnexpectedStatus(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+            });
+            if (outcome.Succeeded || !WorthRetrying(outcome) || retryUntil.Elapsed + pause > retryWithin)
+            {
+                if (attempt > 0)
+                {
+                    Interlocked.Increment(ref outcome.Succeeded ? ref retriedThenAcknowledged : ref retriedInVain);
+                }
+
+                break;
+            }
+
+            Interlocked.Increment(ref retries);
+            await Task.Delay(pause, context.Cancellation);
+            pause = pause * 2 < TimeSpan.FromSeconds(5) ? pause * 2 : TimeSpan.FromSeconds(5);
+        }
+
         if (outcome.Succeeded)
         {
             move.Acknowledged = true;
@@ -255,6 +337,10 @@ internal sealed class MassMigrationScenario(MassMigrationScenario.Settings setti
             context.Flows.Count(move.From, move.To, move.Members.Length);
         }
     }
+
+    /// <summary>No answer, a server error or "too many requests": what a client sends again; a 4xx refusal is final.</summary>
+    private static bool WorthRetrying(RequestOutcome outcome) =>
+        outcome.Kind == OutcomeKind.NoResponse || outcome.Label.StartsWith('5') || outcome.Label.StartsWith("429", StringComparison.Ordinal);
 
     private static Task<RequestOutcome> ReadAsync(PlanContext context, string number) =>
         context.TimeAsync(ReadOperation, async cancellationToken =>
@@ -301,7 +387,7 @@ internal sealed class MassMigrationScenario(MassMigrationScenario.Settings setti
     }
 
     /// <summary>The province's communes, or a few registered now when it has none (no national list imported).</summary>
-    private static async Task<string[]> CommunesOfAsync(PlanContext context, string province, int index)
+    internal static async Task<string[]> CommunesOfAsync(PlanContext context, string province, int index)
     {
         using var listed = await context.Api.GetAsync($"provinces/{province}/communes", context.Cancellation);
         var text = await listed.Content.ReadAsStringAsync(context.Cancellation);
@@ -330,14 +416,15 @@ internal sealed class MassMigrationScenario(MassMigrationScenario.Settings setti
     }
 
     /// <summary>Issues cards to adults who do not move (apply, produce, issue), skipping anyone the registry refuses one (a child, a card already held).</summary>
-    private async Task IssueCardsAsync(PlanContext context, IEnumerable<string> candidates, PhaseProgress progress)
+    internal static async Task<List<string>> IssueCardsAsync(PlanContext context, IEnumerable<string> candidates, int cards, PhaseProgress progress)
     {
         var keys = new IdempotencyKeys(context.RunId, "cards");
-        foreach (var number in candidates.Take(settings.Cards * 5))
+        var documentNumbers = new List<string>();
+        foreach (var number in candidates.Take(cards * 5))
         {
-            if (documentNumbers.Count == settings.Cards)
+            if (documentNumbers.Count == cards)
             {
-                return;
+                return documentNumbers;
             }
 
             using var applied = await SendAsync(context, $"residents/{number}/card-applications", keys.Next(), new JsonObject { ["reason"] = "firstCard" });
@@ -356,10 +443,9 @@ internal sealed class MassMigrationScenario(MassMigrationScenario.Settings setti
             }
         }
 
-        if (documentNumbers.Count == 0)
-        {
-            throw new InvalidOperationException("No card could be issued for the verifications: the registry refused every candidate.");
-        }
+        return documentNumbers.Count > 0
+            ? documentNumbers
+            : throw new InvalidOperationException("No card could be issued for the verifications: the registry refused every candidate.");
     }
 
     private static async Task<HttpResponseMessage> SendAsync(PlanContext context, string path, string idempotencyKey, JsonObject body)
@@ -370,14 +456,14 @@ internal sealed class MassMigrationScenario(MassMigrationScenario.Settings setti
     }
 
     /// <summary>A partner allowed verifications, and a client carrying its token, minted with the cluster's signing key.</summary>
-    private async Task<HttpClient> PartnerAsync(PlanContext context)
+    internal static async Task<HttpClient> PartnerAsync(PlanContext context, string signingKeyFile, string issuer, string audience)
     {
-        var keyFile = ApiTarget.FindUpwards(settings.SigningKeyFile)
-            ?? throw new InvalidOperationException($"No signing key at {settings.SigningKeyFile}: start the cluster with cluster-config/up.sh, or pass --signing-key-file.");
+        var keyFile = ApiTarget.FindUpwards(signingKeyFile)
+            ?? throw new InvalidOperationException($"No signing key at {signingKeyFile}: start the cluster with cluster-config/up.sh, or pass --signing-key-file.");
         var tokens = new RegistryTokens(new RegistryAuthOptions
         {
-            Issuer = settings.TokenIssuer,
-            Audience = settings.TokenAudience,
+            Issuer = issuer,
+            Audience = audience,
             SigningKey = (await File.ReadAllTextAsync(keyFile, context.Cancellation)).Trim(),
         }, TimeProvider.System);
         var partnerId = "load-bank-" + context.RunId;
@@ -466,5 +552,5 @@ internal sealed class MassMigrationScenario(MassMigrationScenario.Settings setti
     /// <summary>The scenario's options.</summary>
     internal sealed record Settings(
         double Share, int? Moves, TimeSpan Window, double CityShare, double HouseholdShare, double ReadsPerSecond, double VerificationsPerSecond, int Cards,
-        string SigningKeyFile, string TokenIssuer, string TokenAudience, string Baseline);
+        string SigningKeyFile, string TokenIssuer, string TokenAudience, string Baseline, string Fault, TimeSpan FaultAt, int Silo, TimeSpan RepairAfter, TimeSpan? RetryWithin);
 }

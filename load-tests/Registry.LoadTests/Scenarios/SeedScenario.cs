@@ -26,6 +26,7 @@ internal sealed class SeedScenario(int people, int batchRows, int batchesAtOnce)
     private const string RowOperation = "registration (batch row)";
     private const string BatchOperation = "batch (upload to last result)";
     private const string UploadOperation = "batch upload";
+    private const string PollOperation = "batch progress read";
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
@@ -112,6 +113,16 @@ internal sealed class SeedScenario(int people, int batchRows, int batchesAtOnce)
         while (true)
         {
             using var poll = await context.Api.GetAsync($"batches/{batchId}", context.Cancellation);
+            if (poll.StatusCode != HttpStatusCode.OK)
+            {
+                // A progress read that fails (a 500 or 503 while PostgreSQL is saturated) says nothing about the batch,
+                // which goes on in its grain: ask again, as a province's system would.
+                context.Operations.CountAt(PollOperation, context.Operations.SecondsAt(Stopwatch.GetTimestamp()),
+                    RequestOutcome.UnexpectedStatus(poll.StatusCode, await poll.Content.ReadAsStringAsync(context.Cancellation)));
+                await Task.Delay(PollInterval, context.Cancellation);
+                continue;
+            }
+
             using var state = JsonDocument.Parse(await poll.Content.ReadAsStringAsync(context.Cancellation));
             counts = state.RootElement.GetProperty("rows").Clone();
             var done = counts.GetProperty("applied").GetInt64() + counts.GetProperty("duplicateCandidate").GetInt64() + counts.GetProperty("rejected").GetInt64();

@@ -43,7 +43,7 @@ public sealed class PlannerScenarioSmokeTests(ApiFixture api) : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     /// <summary>The report's files exist, the Markdown embeds each chart, and the JSON says the run passed; returns the JSON.</summary>
-    private static JsonElement AssertReport(string folder, params string[] charts)
+    internal static JsonElement AssertReport(string folder, params string[] charts)
     {
         var markdown = File.ReadAllText(Path.Combine(folder, "report.md"));
         foreach (var chart in charts)
@@ -59,9 +59,12 @@ public sealed class PlannerScenarioSmokeTests(ApiFixture api) : IDisposable
     }
 
     /// <summary>Runs the load generator with <paramref name="arguments"/> against this suite's API and database, and asserts exit code 0.</summary>
-    private async Task RunAsync(params string[] arguments)
+    private Task RunAsync(params string[] arguments) => RunAsync(api, _folder, arguments);
+
+    /// <summary>Runs the load generator with <paramref name="arguments"/> against <paramref name="api"/>'s API and database, in <paramref name="folder"/>, and asserts exit code 0.</summary>
+    internal static async Task RunAsync(ApiFixture api, string folder, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(LoadGenerator());
         foreach (var argument in arguments)
         {
