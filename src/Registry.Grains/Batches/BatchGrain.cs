@@ -216,9 +216,11 @@ public sealed partial class BatchGrain(
             };
             return new ProcessedRow(rowNumber, status, result);
         }
-        catch (Exception ex) when (ex is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException)
+        catch (Exception ex) when (ex is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or RegistryDatabaseUnavailableException)
         {
-            // The outcome is unknown; the row's operation id makes the next attempt safe.
+            // The outcome is unknown; the row's operation id makes the next attempt safe. A database that did not answer
+            // (an exhausted pool, too many clients) is such a case too: the row may have been registered before the
+            // failure, so rejecting it would report a registered person as refused (seen with 63 day files at once).
             LogDeferred(logger, _batchId, rowNumber, ex.GetType().Name);
             return Deferred(rowNumber);
         }

@@ -3,9 +3,12 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Registry.Api.Residents;
+using Registry.Api.Tests.Batches;
 using Registry.Api.Tests.Hosting;
 using Registry.Api.Tests.Residents;
+using Registry.Contracts;
 using Registry.Contracts.Residents;
+using Registry.Domain.Batches;
 using Xunit;
 
 namespace Registry.Api.Tests.Errors;
@@ -26,6 +29,28 @@ public sealed class DatabaseFailureTests(ApiFixture api) : IAsyncLifetime
 
     /// <inheritdoc />
     public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>
+    /// A batch row whose registration the database failed is left pending and registered in a later round, once, never
+    /// rejected: the failure says nothing of whether the registration was stored.
+    /// </summary>
+    [Fact]
+    public async Task A_batch_row_the_database_failed_is_registered_later_not_rejected()
+    {
+        var batchId = BatchUploads.NewId("database-failure");
+        var residentsBefore = await api.ResidentsInAsync("048");
+        DatabaseFaults.FailNext(api.Client.Registration(BatchIds.RowOperationId(batchId, 1)).GetGrainId(), nameof(IRegistrationGrain.RegisterAsync),
+            DatabaseFault.TooManyClients);
+
+        using var response = await BatchUploads.UploadAsync(api.Http, batchId, BatchUploads.Ndjson,
+            BatchUploads.Registration(BatchUploads.UniqueName("Năm")) + "\n", province: "048");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var progress = await BatchUploads.WaitUntilCompletedAsync(api.Http, batchId);
+        Assert.Equal(1, progress.GetProperty("rows").GetProperty("applied").GetInt64());
+        Assert.Equal(0, progress.GetProperty("rows").GetProperty("rejected").GetInt64());
+        Assert.Equal(residentsBefore + 1, await api.ResidentsInAsync("048"));
+    }
 
     /// <summary>
     /// The caller gets 503 problem details saying the database did not answer and to retry with the same key, with
