@@ -179,6 +179,7 @@ internal static class ReadGrainsCommand
 
     private static async Task<BlockResult> RunBlockAsync(PersonReads reader, ReadKind kind, int round, int concurrency, TimeSpan block, IReadOnlyList<WatchedProcess> watched, CancellationToken cancellationToken)
     {
+        var citizensBefore = await reader.CitizensInMemoryAsync(cancellationToken);
         var cpuBefore = watched.Select(static process => ProcessSampler.Measure(process).Cpu).ToArray();
         var clientBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -193,7 +194,7 @@ internal static class ReadGrainsCommand
                 var found = false;
                 try
                 {
-                    found = await reader.ReadAsync(kind, person, tally, cancellationToken);
+                    found = await reader.ReadAsync(kind, person, cancellationToken);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
@@ -214,6 +215,8 @@ internal static class ReadGrainsCommand
             return tally;
         }, cancellationToken)));
         var elapsed = clock.Elapsed;
+        // The silo's own count, so that grains still in memory from an earlier run on the same silo count as warm.
+        var activations = await reader.CitizensInMemoryAsync(cancellationToken) - citizensBefore;
         var client = (Process.GetCurrentProcess().TotalProcessorTime - clientBefore).TotalSeconds;
         var cpu = watched.Select((process, index) => (process.Name, Seconds: ProcessSampler.Measure(process).Cpu - cpuBefore[index])).ToArray();
         var latency = LatencyHistogram.Create();
@@ -222,7 +225,7 @@ internal static class ReadGrainsCommand
             latency.Add(worker.Latency);
         }
 
-        return new BlockResult(round, kind, elapsed, latency, workers.Sum(static worker => worker.Failed), workers.Sum(static worker => worker.FirstReads),
+        return new BlockResult(round, kind, elapsed, latency, workers.Sum(static worker => worker.Failed), activations,
             workers.Select(static worker => worker.LastFailure).FirstOrDefault(static failure => failure is not null), client, cpu);
     }
 
@@ -232,14 +235,11 @@ internal static class ReadGrainsCommand
 
         public long Failed { get; set; }
 
-        /// <summary>Grain reads of a person nobody in this run had read through a grain before: each one activated the grain.</summary>
-        public long FirstReads { get; set; }
-
         public string? LastFailure { get; set; }
     }
 
     /// <summary>One read of a person of the working set, of each kind.</summary>
-    private sealed class PersonReads(IGrainFactory grains, NpgsqlDataSource database, string[] numbers, string serviceId)
+    private sealed class PersonReads(IClusterClient grains, NpgsqlDataSource database, string[] numbers, string serviceId)
     {
         // Orleans' own read of a grain's state (its ADO.NET storage's ReadFromStorage), by the unique identity index.
         private const string StoredStateSql =
@@ -252,9 +252,6 @@ internal static class ReadGrainsCommand
         private readonly ContractId[] ids = [.. numbers.Select(static number => ContractId.TryParse(number, out var id, out var error)
             ? id : throw new InvalidOperationException($"The read model holds a malformed number {number}: {error}"))];
 
-        // 1 once a person has been read through their grain in this run, so a grain read can tell whether it activated.
-        private readonly int[] readThroughGrain = new int[numbers.Length];
-
         public int Count => numbers.Length;
 
         /// <summary>The stored-state read must find the bulk load's rows; a wrong key would make it a cheap miss.</summary>
@@ -266,16 +263,16 @@ internal static class ReadGrainsCommand
             }
         }
 
-        public async Task<bool> ReadAsync(ReadKind kind, int person, WorkerTally tally, CancellationToken cancellationToken)
+        /// <summary>Citizen grains in memory on the silos (none is collected while a run lasts: the collection age is minutes).</summary>
+        public async Task<long> CitizensInMemoryAsync(CancellationToken cancellationToken) =>
+            (await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics(cancellationToken))
+                .Where(static statistic => statistic.GrainType.Contains("CitizenGrain", StringComparison.Ordinal)).Sum(static statistic => (long)statistic.ActivationCount);
+
+        public async Task<bool> ReadAsync(ReadKind kind, int person, CancellationToken cancellationToken)
         {
             switch (kind)
             {
                 case ReadKind.Grains:
-                    if (Interlocked.Exchange(ref readThroughGrain[person], 1) == 0)
-                    {
-                        tally.FirstReads++;
-                    }
-
                     return await grains.Citizen(ids[person]).GetAsync() is not null;
                 case ReadKind.ReadModel:
                     return await ReadRowAsync(person, cancellationToken);
@@ -315,7 +312,7 @@ internal static class ReadGrainsCommand
         }
     }
 
-    private sealed record BlockResult(int Round, ReadKind Kind, TimeSpan Elapsed, LongHistogram Latency, long Failed, long FirstReads, string? LastFailure,
+    private sealed record BlockResult(int Round, ReadKind Kind, TimeSpan Elapsed, LongHistogram Latency, long Failed, long Activations, string? LastFailure,
         double ClientCpuSeconds, (string Name, double Seconds)[] Cpu)
     {
         public long Reads => Latency.TotalCount;
@@ -338,7 +335,7 @@ internal static class ReadGrainsCommand
             Reads == 0 ? double.NaN : Cpu.Where(process => process.Name.StartsWith(name, StringComparison.Ordinal)).Select(static process => process.Seconds).DefaultIfEmpty(double.NaN).Sum() * 1000 / Reads;
 
         public string Line() => string.Create(CultureInfo.InvariantCulture,
-            $"round {Round}, {KindName,-24}: {Reads,9:N0} reads, {Rate,8:N0}/s, p50 {P50Millis:N2} ms, p99 {P99Millis:N2} ms, {Failed} failed{(Kind == ReadKind.Grains ? $", {FirstReads:N0} activations ({Share(FirstReads, Reads + Failed):P1})" : "")}{(LastFailure is null ? "" : " (last: " + LastFailure + ")")}");
+            $"round {Round}, {KindName,-24}: {Reads,9:N0} reads, {Rate,8:N0}/s, p50 {P50Millis:N2} ms, p99 {P99Millis:N2} ms, {Failed} failed{(Kind == ReadKind.Grains ? $", {Activations:N0} activations ({Share(Activations, Reads + Failed):P1})" : "")}{(LastFailure is null ? "" : " (last: " + LastFailure + ")")}");
     }
 
     private static double Share(long part, long whole) => whole == 0 ? 0 : (double)part / whole;
@@ -365,7 +362,7 @@ internal static class ReadGrainsCommand
         report.AppendLine(text, $"# read-grains: {people:N0} people");
         report.AppendLine();
         report.AppendLine(text, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {machine.LogicalCores} logical cores, {machine.MemoryBytes / (1L << 30)} GiB ({machine.CpuModel ?? "unknown CPU"}), {machine.Runtime}; target {target}.");
-        report.AppendLine(text, $"{concurrency} workers in one client process, blocks of {block.TotalSeconds:N0} s alternated: `ICitizenGrain.GetAsync` through the cluster client; the read model's row (`SELECT * FROM registry.resident WHERE personal_id = $1`, every column materialized); the citizen's stored state (`orleansstorage` by its unique identity index, as the grain storage reads it on activation). Each read picks one of the {people:N0} people uniformly; an activation is a grain read of a person not read through a grain before in this run.");
+        report.AppendLine(text, $"{concurrency} workers in one client process, blocks of {block.TotalSeconds:N0} s alternated: `ICitizenGrain.GetAsync` through the cluster client; the read model's row (`SELECT * FROM registry.resident WHERE personal_id = $1`, every column materialized); the citizen's stored state (`orleansstorage` by its unique identity index, as the grain storage reads it on activation). Each read picks one of the {people:N0} people uniformly; activations are the citizen grains the silo brought into memory during the block (its management grain's count), so people read in an earlier run on the same silo count as warm.");
         report.AppendLine(text, $"CPU per read from /proc over each block: {string.Join("; ", watched.Select(static process => process.Name))}; and this client's own.");
         report.AppendLine();
         report.AppendLine("| round | reads of | reads | **reads/s** | p50 | p99 | failed | activations (share) | silo CPU / read | PostgreSQL CPU / read | client CPU / read |");
@@ -373,7 +370,7 @@ internal static class ReadGrainsCommand
         foreach (var result in results)
         {
             report.AppendLine(text,
-                $"| {result.Round} | {result.KindName} | {result.Reads:N0} | **{result.Rate:N0}** | {result.P50Millis:N2} ms | {result.P99Millis:N2} ms | {result.Failed} | {(result.Kind == ReadKind.Grains ? $"{result.FirstReads:N0} ({Share(result.FirstReads, result.Reads + result.Failed):P1})" : "—")} | {Millis(result.CpuMillisPerRead("silo"))} | {Millis(result.CpuMillisPerRead("PostgreSQL"))} | {Millis(result.ClientCpuSeconds * 1000 / Math.Max(1, result.Reads))} |");
+                $"| {result.Round} | {result.KindName} | {result.Reads:N0} | **{result.Rate:N0}** | {result.P50Millis:N2} ms | {result.P99Millis:N2} ms | {result.Failed} | {(result.Kind == ReadKind.Grains ? $"{result.Activations:N0} ({Share(result.Activations, result.Reads + result.Failed):P1})" : "—")} | {Millis(result.CpuMillisPerRead("silo"))} | {Millis(result.CpuMillisPerRead("PostgreSQL"))} | {Millis(result.ClientCpuSeconds * 1000 / Math.Max(1, result.Reads))} |");
         }
 
         report.AppendLine();
