@@ -4,6 +4,7 @@ using Registry.LoadTests.BulkLoad;
 using Registry.LoadTests.Cards;
 using Registry.LoadTests.Planning;
 using Registry.LoadTests.Provinces;
+using Registry.LoadTests.Reads;
 using Registry.LoadTests.Scenarios;
 
 // Load generator for the registry, in the style of Orleans' DistributedTests:
@@ -14,6 +15,7 @@ using Registry.LoadTests.Scenarios;
 //   Batches/    batch-import: one generated provincial batch uploaded as a stream and followed to its last result
 //   Cards/      card-sweep: expired cards seeded into grain storage and the read model, then the daily expiry sweep timed
 //   Provinces/  shard-activation: the province ledger filled by COPY, then every counter shard activated cold with and without checkpoints
+//   Reads/      read-grains: person reads through the cluster client against Npgsql primary-key reads of the same people, alternated in one run
 //   Planning/   the planners' scenarios (seed, mass-migration, merger, daily-batches, read-mix): phases seed, run, check; operations, processes, flows; the report with charts
 // It only ever sends traffic to loopback (--api, or the PostgreSQL and gateways of --connection), and every run is
 // bounded in time and count.
@@ -33,6 +35,7 @@ var root = new RootCommand("Load generator for the national population registry,
     BatchImportCommand.Create(),
     CardSweepCommand.Create(),
     ShardActivationCommand.Create(),
+    ReadGrainsCommand.Create(),
     PlanCommand.Create(SeedScenario.Definition()),
     PlanCommand.Create(MassMigrationScenario.Definition()),
     PlanCommand.Create(MergerScenario.Definition()),

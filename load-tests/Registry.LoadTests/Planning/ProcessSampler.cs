@@ -155,7 +155,7 @@ internal sealed class ProcessSampler : IAsyncDisposable
     }
 
     /// <summary>CPU seconds so far and memory in MiB; NaN when the process is gone.</summary>
-    private static (double Cpu, double MemoryMiB) Measure(WatchedProcess process)
+    internal static (double Cpu, double MemoryMiB) Measure(WatchedProcess process)
     {
         if (ReadStat(process.Pid) is not { } stat)
         {
