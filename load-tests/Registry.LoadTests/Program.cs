@@ -15,6 +15,7 @@ using Registry.LoadTests.Scenarios;
 //   Batches/    batch-import: one generated provincial batch uploaded as a stream and followed to its last result
 //   Cards/      card-sweep: expired cards seeded into grain storage and the read model, then the daily expiry sweep timed
 //   Provinces/  shard-activation: the province ledger filled by COPY, then every counter shard activated cold with and without checkpoints
+//   BulkLoad/   province-files: a country's provincial CSV files for registry-admin bulk-load
 //   Reads/      read-grains: person reads through the cluster client against Npgsql primary-key reads of the same people, alternated in one run
 //   Planning/   the planners' scenarios (seed, mass-migration, merger, daily-batches, read-mix): phases seed, run, check; operations, processes, flows; the report with charts
 // It only ever sends traffic to loopback (--api, or the PostgreSQL and gateways of --connection), and every run is
