@@ -1,10 +1,11 @@
 namespace Registry.LoadTests.Scenarios;
 
 /// <summary>
-/// The population of each of the 63 provinces of 2024, in thousands: the average population of 2023 in the General
-/// Statistics Office's Statistical Yearbook of Viet Nam 2023 (published 2024), rounded to the thousand. Reference data
-/// for drawing where synthetic people live, so that Hà Nội and Hồ Chí Minh City are ten to twenty times the size of
-/// the mountain provinces, as they are; the total is about 100.3 million.
+/// The population of each of the 63 provinces of 2024, in thousands, after the average population of 2023 in the General
+/// Statistics Office's Statistical Yearbook of Viet Nam 2023 (published 2024), rounded to the thousand. The figures were
+/// entered without the yearbook at hand: they give the real skew (Hà Nội and Hồ Chí Minh City ten to twenty times the
+/// mountain provinces; about 100.3 million in all), which is what drawing where synthetic people live needs, but check
+/// them against the yearbook before quoting any of them as a statistic.
 /// </summary>
 internal static class ProvincePopulation
 {
