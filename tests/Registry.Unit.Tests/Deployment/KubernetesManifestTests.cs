@@ -119,6 +119,7 @@ public sealed class KubernetesManifestTests
                 $"{Silo}:30000 <- {Api}",
                 $"{Silo}:8081 <- namespace registry-operators",
                 $"{Api}:8080 <- namespace ingress-nginx",
+                $"{Api}:8080 <- namespace registry-operators",
                 $"registry-pg:5432 <- {Silo}",
                 $"registry-pg:5432 <- {Api}",
                 $"registry-pg:5432 <- {Migration}",
